@@ -1,0 +1,53 @@
+"""User-facing gateway texts, Danish first and English second."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "bot_unavailable": {
+        "da": "Botten svarer ikke lige nu. Du kan stadig skrive, og du kan tale med en person.",
+        "en": "The bot is not answering right now. You can still write, and you can talk to a person.",
+    },
+    "talk_to_person": {"da": "Tal med en person", "en": "Talk to a person"},
+    "concern_offer": {
+        "da": "Det lyder svært. Vil du tale med en rådgiver? Du kommer foran i køen.",
+        "en": "That sounds hard. Would you like to talk to a counsellor? You will be moved ahead in the queue.",
+    },
+    "queued": {
+        "da": "Du er i kø til en rådgiver. Du kan skrive imens, så læser rådgiveren det.",
+        "en": "You are in the queue for a counsellor. You can keep writing, and the counsellor will read it.",
+    },
+    "queue_position": {"da": "Du er nummer {position} i køen.", "en": "You are number {position} in the queue."},
+    "leave_queue": {"da": "Forlad køen", "en": "Leave the queue"},
+    "back_to_bot": {"da": "Tilbage til botten", "en": "Back to the bot"},
+    "left_queue": {
+        "da": "Du har forladt køen. Botten svarer dig igen.",
+        "en": "You have left the queue. The bot will answer you again.",
+    },
+    "counsellor_joined": {
+        "da": "En rådgiver har taget din samtale. Hej! Du skriver nu med et menneske.",
+        "en": "A counsellor has picked up your chat. Hi! You are now talking to a person.",
+    },
+    "counsellor_left": {
+        "da": "Rådgiveren har afsluttet samtalen. Botten kan svare dig igen, og du kan altid bede om en person.",
+        "en": "The counsellor has ended the chat. The bot can answer you again, and you can always ask for a person.",
+    },
+    "released": {
+        "da": "Du er tilbage i køen på din gamle plads. En anden rådgiver tager over.",
+        "en": "You are back in the queue in your old place. Another counsellor will take over.",
+    },
+    "closed_hours": {
+        "da": "Rådgiverne er her ikke lige nu. Vi åbner igen {opening}. Har du brug for hjælp nu, så ring til {child_line}. Er du i fare, så ring 112.",
+        "en": "The counsellors are not here right now. We open again {opening}. If you need help now, call {child_line}. If you are in danger, call 112.",
+    },
+    "feedback_thanks": {"da": "Tak for din feedback!", "en": "Thanks for your feedback!"},
+    "while_waiting": {
+        "da": "Mens du venter, kan du læse her:",
+        "en": "While you wait, you can read this:",
+    },
+}
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    variants = TEXTS[key]
+    template = variants.get(lang) or variants["da"]
+    return template.format(**values) if values else template

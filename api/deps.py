@@ -1,0 +1,53 @@
+"""FastAPI dependencies with Annotated aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Path, Request, status
+from redis.asyncio import Redis
+
+from api.services import conversations as convs
+from api.settings import Settings
+from api.state import AppState
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.lyt
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_redis(state: StateDep) -> Redis:
+    return state.redis
+
+
+def get_settings_dep(state: StateDep) -> Settings:
+    return state.settings
+
+
+RedisDep = Annotated[Redis, Depends(get_redis)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+ConversationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]{32}$")]
+
+
+def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token", {"WWW-Authenticate": "Bearer"})
+    return authorization[7:].strip()
+
+
+async def youth_conversation(
+    conversation_id: ConversationId, state: StateDep, token: Annotated[str, Depends(bearer_token)]
+) -> convs.Conversation:
+    try:
+        return await convs.authenticate(state.redis, conversation_id, token)
+    except convs.ConversationNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown conversation") from None
+    except convs.WrongToken:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong token for this conversation") from None
+
+
+YouthConversation = Annotated[convs.Conversation, Depends(youth_conversation)]

@@ -1,0 +1,24 @@
+-- claim: move one waiting conversation to a counsellor, atomically (pop + assign + lease).
+-- KEYS[1] queue zset, KEYS[2] leases zset, KEYS[3] conversation meta hash,
+-- KEYS[4] counsellor held set, KEYS[5] counsellor held-urgent set
+-- ARGV[1] cid, ARGV[2] counsellor name, ARGV[3] now ms, ARGV[4] lease ms,
+-- ARGV[5] capacity, ARGV[6] urgent capacity, ARGV[7] TTL seconds for the held sets
+-- Returns {"ok", enqueued_ms, band} or {"error", reason} with reason
+-- "not_waiting" | "capacity" | "urgent_capacity". Exactly one of many concurrent claims wins.
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return {'error', 'not_waiting'} end
+local band = redis.call('HGET', KEYS[3], 'band') or '2'
+if redis.call('SCARD', KEYS[4]) >= tonumber(ARGV[5]) then return {'error', 'capacity'} end
+if band == '0' and redis.call('SCARD', KEYS[5]) >= tonumber(ARGV[6]) then
+  return {'error', 'urgent_capacity'}
+end
+local now = tonumber(ARGV[3])
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])
+redis.call('SADD', KEYS[4], ARGV[1])
+redis.call('EXPIRE', KEYS[4], tonumber(ARGV[7]))
+if band == '0' then
+  redis.call('SADD', KEYS[5], ARGV[1])
+  redis.call('EXPIRE', KEYS[5], tonumber(ARGV[7]))
+end
+redis.call('HSET', KEYS[3], 'mode', 'human', 'counsellor', ARGV[2], 'claimed_ms', now)
+return {'ok', redis.call('HGET', KEYS[3], 'enqueued_ms'), band}

@@ -1,0 +1,148 @@
+"""The FastAPI gateway: app factory and lifespan. Run with `uvicorn api.main:create_app --factory`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from api.logging_setup import configure_logging
+from api.metrics import LATENCY, REQUESTS
+from api.routers import conversations, health, pages
+from api.services.hours import parse_opening_hours
+from api.services.hub import Hub
+from api.services.queue import HandoffQueue
+from api.services.rasa_client import RasaClient
+from api.services.ratelimit import IpHasher
+from api.settings import REPO_ROOT, Settings, get_settings
+from api.state import AppState, TriageJudge
+
+log = logging.getLogger("lyt.gateway")
+REAPER_INTERVAL_SECONDS = 5.0
+
+
+def load_triage() -> TriageJudge:
+    from knowledge.triage import Triage
+
+    triage: TriageJudge = Triage.load()
+    return triage
+
+
+async def _reap_forever(queue: HandoffQueue) -> None:
+    while True:
+        await asyncio.sleep(REAPER_INTERVAL_SECONDS)
+        try:
+            requeued = await queue.reap_expired_leases()
+            if requeued:
+                log.info("requeued %d conversations with expired leases", len(requeued))
+        except RedisError as exc:
+            log.warning("reaper: redis error %s", type(exc).__name__)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    from knowledge.helplines import load_helplines, log_unverified
+
+    log_unverified(load_helplines())
+    redis = Redis.from_url(
+        settings.redis_url,
+        decode_responses=True,
+        socket_timeout=settings.redis_timeout_seconds,
+        socket_connect_timeout=settings.redis_timeout_seconds,
+        health_check_interval=10,
+    )
+    queue = HandoffQueue(
+        redis,
+        lease_ms=settings.claim_lease_seconds * 1000,
+        capacity=settings.counsellor_capacity,
+        urgent_capacity=settings.counsellor_urgent_capacity,
+    )
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    app.state.lyt = AppState(
+        settings=settings,
+        redis=redis,
+        queue=queue,
+        rasa=rasa,
+        triage=load_triage(),
+        opening_hours=parse_opening_hours(settings.opening_hours),
+    )
+    hub = Hub(redis)
+    hub.start()
+    app.state.hub = hub
+    reaper = asyncio.create_task(_reap_forever(queue))
+    log.info("gateway ready")
+    try:
+        yield
+    finally:
+        reaper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reaper
+        await hub.stop()
+        await rasa.close()
+        await redis.aclose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging()
+    app = FastAPI(
+        title="Lyt gateway",
+        version="0.1.0",
+        description="Anonymous chat for young people: conversations, triage, handoff queue, counsellors.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.ip_hasher = IpHasher()
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        REQUESTS.labels(path, str(response.status_code)).inc()
+        LATENCY.labels(path).observe(time.perf_counter() - started)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.exception_handler(RedisError)
+    async def redis_down(request: Request, exc: RedisError) -> JSONResponse:
+        log.error("redis error: %s", type(exc).__name__)
+        return JSONResponse(
+            {"detail": "The service is briefly unavailable. Please try again in a moment."}, status_code=503
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    app.include_router(health.router)
+    app.include_router(conversations.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=REPO_ROOT / "api" / "static"), name="static")
+    return app

@@ -1,0 +1,110 @@
+"""The Redis key schema. Every key the gateway writes is built here and nowhere else.
+
+Key                                   Type    TTL                   Holds
+lyt:conv:{cid}                        hash    conversation TTL      meta: token_hash, lang, mode, level, score,
+                                                                    topics, counsellor, band, created/active times
+lyt:conv:{cid}:events                 stream  conversation TTL      every event shown to the young person (ids = event ids)
+lyt:conv:{cid}:idem                   hash    conversation TTL      client_msg_id -> JSON list of reply event ids
+lyt:conv:{cid}:recent                 list    conversation TTL      last few scrubbed youth messages (triage context)
+lyt:conv:{cid}:triage                 list    conversation TTL      triage results (JSON) for the handover summary
+lyt:conv:{cid}:notes                  list    conversation TTL      counsellors' private notes
+lyt:conv:{cid}:answered               list    conversation TTL      titles of articles the bot answered with
+lyt:queue                             zset    none (ids expire)     waiting cids, score = band * 1e13 + enqueue ms
+lyt:queue:leases                      zset    none                  claimed cids, score = lease expiry ms
+lyt:counsellor:{name}                 hash    none                  account: password hash, role, capacity
+lyt:counsellor:{name}:held            set     lease-refreshed       cids the counsellor holds
+lyt:counsellor:{name}:held_urgent     set     lease-refreshed       the urgent ones among them (capacity rule)
+lyt:counsellors:online                zset    none                  name -> last heartbeat ms
+lyt:stats:waits:{band}                hash    none (aggregate)      EWMA of waits per band
+lyt:stats:day:{yyyymmdd}              hash    8 days                aggregate counters for charts (no ids)
+lyt:kb:feedback                       hash    none (aggregate)      "{article}:{yes|no}" -> count
+lyt:kb:gaps                           zset    30 days per member    scrubbed unanswered questions -> count
+lyt:ratelimit:{bucket}                string  <= 1 hour            counters keyed by a salted hash, never a raw IP
+Pub/sub channels: lyt:pub:conv:{cid} (new events for one conversation), lyt:pub:dashboard (queue changes).
+Rasa's own tracker store uses "rasa:tracker:{cid}" (record_exp = conversation TTL), its lock store "rasalock:".
+"""
+
+from __future__ import annotations
+
+PREFIX = "lyt"
+QUEUE = f"{PREFIX}:queue"
+QUEUE_LEASES = f"{PREFIX}:queue:leases"
+COUNSELLORS_ONLINE = f"{PREFIX}:counsellors:online"
+KB_FEEDBACK = f"{PREFIX}:kb:feedback"
+KB_GAPS = f"{PREFIX}:kb:gaps"
+DASHBOARD_CHANNEL = f"{PREFIX}:pub:dashboard"
+RASA_TRACKER_PREFIX = "rasa"
+RASA_LOCK_PREFIX = "rasalock"
+
+
+def conversation(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}"
+
+
+def events(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:events"
+
+
+def idempotency(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:idem"
+
+
+def recent_messages(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:recent"
+
+
+def triage_log(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:triage"
+
+
+def notes(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:notes"
+
+
+def answered_articles(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:answered"
+
+
+def conversation_keys(cid: str) -> list[str]:
+    """Every key that belongs to one conversation (for TTL refresh and deletion)."""
+    return [
+        conversation(cid),
+        events(cid),
+        idempotency(cid),
+        recent_messages(cid),
+        triage_log(cid),
+        notes(cid),
+        answered_articles(cid),
+    ]
+
+
+def conversation_channel(cid: str) -> str:
+    return f"{PREFIX}:pub:conv:{cid}"
+
+
+def counsellor(name: str) -> str:
+    return f"{PREFIX}:counsellor:{name}"
+
+
+def counsellor_held(name: str) -> str:
+    return f"{PREFIX}:counsellor:{name}:held"
+
+
+def counsellor_held_urgent(name: str) -> str:
+    return f"{PREFIX}:counsellor:{name}:held_urgent"
+
+
+def wait_stats(band: int) -> str:
+    return f"{PREFIX}:stats:waits:{band}"
+
+
+def day_stats(day: str) -> str:
+    return f"{PREFIX}:stats:day:{day}"
+
+
+def rate_limit(bucket: str) -> str:
+    return f"{PREFIX}:ratelimit:{bucket}"
+
+
+def rasa_tracker(cid: str) -> str:
+    return f"{RASA_TRACKER_PREFIX}:tracker:{cid}"

@@ -1,0 +1,214 @@
+"""The young person's side: create a conversation, send messages, live WebSocket, delete."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect, status
+from pydantic import BaseModel, Field, field_validator
+
+from api import redis_keys
+from api.copy import text as copy
+from api.deps import ConversationId, StateDep, YouthConversation
+from api.services import conversations as convs
+from api.services import ratelimit
+from api.services.events import Event, append_events, publish_ephemeral, read_events, valid_event_id
+from api.services.messages import handle_youth_message, queue_event
+from api.services.queue import QueueError
+
+router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
+MAX_MESSAGE_CHARS = 2000
+
+
+class NewConversation(BaseModel):
+    lang: Literal["da", "en"] = "da"
+
+
+class ConversationCreated(BaseModel):
+    conversation_id: str
+    token: str
+    lang: str
+
+
+class YouthMessage(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, description=f"1–{MAX_MESSAGE_CHARS} characters")
+    client_msg_id: str = Field(default_factory=lambda: uuid.uuid4().hex, min_length=1, max_length=100)
+
+    @field_validator("text")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text must not be blank")
+        return value
+
+
+class EventsOut(BaseModel):
+    events: list[dict[str, object]]
+
+
+class LanguageChoice(BaseModel):
+    lang: Literal["da", "en"]
+
+
+@router.post("", response_model=ConversationCreated)
+async def create_conversation(request: Request, state: StateDep, body: NewConversation | None = None) -> ConversationCreated:
+    lang = body.lang if body else "da"
+    client_ip = request.client.host if request.client else "unknown"
+    bucket = "conv:" + request.app.state.ip_hasher.hash(client_ip)
+    if not await ratelimit.hit(state.redis, bucket, state.settings.conversations_per_ip_hour, 3600):
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many new conversations; try again later")
+    cid, token = await convs.create_conversation(state.redis, lang, state.settings.conversation_ttl_seconds)
+    return ConversationCreated(conversation_id=cid, token=token, lang=lang)
+
+
+@router.post("/{conversation_id}/messages", response_model=EventsOut)
+async def send_message(conv: YouthConversation, body: YouthMessage, state: StateDep) -> EventsOut:
+    if conv.mode == "ended":
+        raise HTTPException(status.HTTP_409_CONFLICT, "this conversation has ended")
+    if not await ratelimit.hit(state.redis, "msg:" + conv.cid, state.settings.messages_per_minute, 60):
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many messages; wait a moment")
+    events = await handle_youth_message(state, conv, body.text, body.client_msg_id)
+    return EventsOut(events=events)
+
+
+@router.post("/{conversation_id}/handoff", response_model=EventsOut)
+async def ask_for_person(conv: YouthConversation, state: StateDep) -> EventsOut:
+    events = await handle_youth_message(state, conv, "/ask_human", uuid.uuid4().hex)
+    return EventsOut(events=[e for e in events if e.get("from") != "user"])
+
+
+@router.post("/{conversation_id}/leave-queue", response_model=EventsOut)
+async def leave_queue(conv: YouthConversation, state: StateDep) -> EventsOut:
+    if conv.mode != "waiting":
+        raise HTTPException(status.HTTP_409_CONFLICT, "not waiting in the queue")
+    with contextlib.suppress(QueueError):
+        await state.queue.finish(conv.cid, "", "bot")
+    stored = await append_events(
+        state.redis, conv.cid, [{"type": "system", "from": "system", "text": copy("left_queue", conv.lang)}],
+        state.settings.conversation_ttl_seconds,
+    )
+    return EventsOut(events=stored)
+
+
+@router.get("/{conversation_id}/queue", response_model=EventsOut)
+async def queue_status(conv: YouthConversation, state: StateDep) -> EventsOut:
+    return EventsOut(events=[await queue_event(state, conv.cid, conv.lang)])
+
+
+@router.post("/{conversation_id}/lang", response_model=LanguageChoice)
+async def switch_language(conv: YouthConversation, body: LanguageChoice, state: StateDep) -> LanguageChoice:
+    await convs.update_conversation(state.redis, conv.cid, state.settings.conversation_ttl_seconds, lang=body.lang)
+    return body
+
+
+@router.get("/{conversation_id}/events", response_model=EventsOut)
+async def list_events(
+    conv: YouthConversation, state: StateDep, after: Annotated[str | None, Query(max_length=40)] = None
+) -> EventsOut:
+    if after is not None and not valid_event_id(after):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "after must be an event id")
+    return EventsOut(events=await read_events(state.redis, conv.cid, after))
+
+
+@router.delete("/{conversation_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_my_chat(conv: YouthConversation, state: StateDep) -> Response:
+    """Delete my chat: erase the conversation everywhere, Rasa's tracker included."""
+    if conv.mode == "human" and conv.counsellor:
+        await state.redis.srem(redis_keys.counsellor_held(conv.counsellor), conv.cid)
+        await state.redis.srem(redis_keys.counsellor_held_urgent(conv.counsellor), conv.cid)
+    await state.redis.publish(redis_keys.conversation_channel(conv.cid), json.dumps({"type": "ended"}))
+    await convs.delete_conversation(state.redis, conv.cid)
+    await state.redis.publish(redis_keys.DASHBOARD_CHANNEL, "queue:deleted")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.websocket("/{conversation_id}/ws")
+async def youth_socket(
+    websocket: WebSocket,
+    conversation_id: str,
+    token: Annotated[str, Query(max_length=200)] = "",
+    after: Annotated[str | None, Query(max_length=40)] = None,
+) -> None:
+    state = websocket.app.state.lyt
+    await websocket.accept()
+    try:
+        conv = await convs.authenticate(state.redis, conversation_id, token)
+    except (convs.ConversationNotFound, convs.WrongToken):
+        await websocket.close(code=4403, reason="unknown conversation or wrong token")
+        return
+    if after is not None and not valid_event_id(after):
+        await websocket.close(code=4422, reason="after must be an event id")
+        return
+    await stream_events(websocket, state, conv.cid, after, sender="youth")
+
+
+async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: str | None, sender: str) -> None:
+    """Send stored events after `after`, then live ones; accept typing signals and pings."""
+    hub = websocket.app.state.hub
+    channel = redis_keys.conversation_channel(cid)
+    wakeups = hub.subscribe(channel)
+    last_id = after
+    settings = state.settings
+
+    async def pump() -> None:
+        nonlocal last_id
+        while True:
+            for event in await read_events(state.redis, cid, last_id):
+                await websocket.send_json(event)
+                last_id = event["id"]
+            payload = await wakeups.get()
+            if payload.startswith("{"):
+                ephemeral: Event = json.loads(payload)
+                if ephemeral.get("type") == "ended":
+                    await websocket.send_json(ephemeral)
+                    await websocket.close(code=1000, reason="conversation ended")
+                    return
+                if ephemeral.get("sender") != sender:
+                    ephemeral.pop("sender", None)
+                    await websocket.send_json(ephemeral)
+
+    async def receive() -> None:
+        while True:
+            raw = await asyncio.wait_for(websocket.receive(), timeout=settings.ws_idle_timeout_seconds)
+            if raw["type"] == "websocket.disconnect":
+                return
+            data = raw.get("text")
+            if data is None:
+                await websocket.close(code=1003, reason="text frames only")
+                return
+            if len(data) > settings.ws_max_frame_bytes:
+                await websocket.close(code=1009, reason="frame too large")
+                return
+            try:
+                frame = json.loads(data)
+            except ValueError:
+                await websocket.close(code=1007, reason="frames must be JSON")
+                return
+            if isinstance(frame, dict) and frame.get("type") == "typing":
+                await publish_ephemeral(
+                    state.redis, cid, {"type": "typing", "from": "user" if sender == "youth" else "counsellor", "sender": sender}
+                )
+            elif isinstance(frame, dict) and frame.get("type") == "ping":
+                await websocket.send_json({"type": "pong"})
+
+    tasks = [asyncio.create_task(pump()), asyncio.create_task(receive())]
+    try:
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        for task in done:
+            exc = task.exception()
+            if isinstance(exc, TimeoutError):
+                with contextlib.suppress(Exception):
+                    await websocket.close(code=1001, reason="idle timeout")
+            elif exc is not None and not isinstance(exc, WebSocketDisconnect | RuntimeError):
+                with contextlib.suppress(Exception):
+                    await websocket.close(code=1011, reason="server error")
+    finally:
+        hub.unsubscribe(channel, wakeups)
+        for task in tasks:
+            task.cancel()

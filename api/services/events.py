@@ -1,0 +1,81 @@
+"""Conversation event log: one Redis stream per conversation, ids are the event ids.
+
+A write is acknowledged only after XADD returned, and every append is announced on the
+conversation's pub/sub channel so any gateway replica can wake its WebSockets.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from redis.asyncio import Redis
+
+from api import redis_keys
+
+Event = dict[str, Any]
+
+EVENT_TYPES = frozenset({"message", "queue", "system", "typing", "ended"})
+
+
+def system_event(text: str, buttons: Sequence[dict[str, str]] = ()) -> Event:
+    event: Event = {"type": "system", "from": "system", "text": text}
+    if buttons:
+        event["buttons"] = list(buttons)
+    return event
+
+
+def bot_event(text: str | None, buttons: Sequence[dict[str, str]] = (), article: dict[str, str] | None = None) -> Event:
+    event: Event = {"type": "message", "from": "bot"}
+    if text:
+        event["text"] = text
+    if buttons:
+        event["buttons"] = list(buttons)
+    if article:
+        event["article"] = article
+    return event
+
+
+async def append_events(redis: Redis, cid: str, events: Sequence[Event], ttl_seconds: int) -> list[Event]:
+    """Store events in order and publish them; returns the events with their ids."""
+    if not events:
+        return []
+    stream = redis_keys.events(cid)
+    async with redis.pipeline(transaction=True) as pipe:
+        for event in events:
+            pipe.xadd(stream, {"e": json.dumps(event, ensure_ascii=False)})
+        pipe.expire(stream, ttl_seconds)
+        results = await pipe.execute()
+    stored: list[Event] = []
+    for event, event_id in zip(events, results[: len(events)], strict=True):
+        stored.append({"id": _as_str(event_id), **event})
+    await redis.publish(redis_keys.conversation_channel(cid), stored[-1]["id"])
+    return stored
+
+
+async def read_events(redis: Redis, cid: str, after: str | None = None, count: int = 1000) -> list[Event]:
+    """Events strictly after `after` (an event id), oldest first."""
+    start = f"({after}" if after else "-"
+    entries = await redis.xrange(redis_keys.events(cid), min=start, max="+", count=count)
+    return [_decode(entry_id, fields) for entry_id, fields in entries]
+
+
+async def publish_ephemeral(redis: Redis, cid: str, event: Event) -> None:
+    """Deliver an event that is not stored (typing indicators) to live sockets only."""
+    await redis.publish(redis_keys.conversation_channel(cid), json.dumps(event))
+
+
+def _as_str(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _decode(entry_id: bytes | str, fields: dict[Any, Any]) -> Event:
+    raw = fields.get(b"e") if b"e" in fields else fields.get("e")
+    event: Event = json.loads(raw)
+    return {"id": _as_str(entry_id), **event}
+
+
+def valid_event_id(value: str) -> bool:
+    left, _, right = value.partition("-")
+    return left.isdigit() and (right == "" or right.isdigit()) and len(value) < 40

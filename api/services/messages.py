@@ -1,0 +1,195 @@
+"""One youth message, end to end: idempotency, triage, scrubbing, mode routing, storage.
+
+Triage runs first and never depends on Rasa. An urgent message gets the safety message and the top
+queue band in the same request, whatever state Rasa is in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from api import redis_keys
+from api.copy import text as copy
+from api.services import conversations as convs
+from api.services.events import Event, append_events, bot_event, read_events, system_event
+from api.services.hours import is_open, next_opening
+from api.services.pii import scrub
+from api.services.queue import eta_text
+from api.services.rasa_client import RasaUnavailable, interpret
+from api.state import AppState
+from knowledge.helplines import load_helplines
+from knowledge.language import resolve_language
+
+log = logging.getLogger("lyt.messages")
+RECENT_CONTEXT = 4
+
+
+async def handle_youth_message(state: AppState, conv: convs.Conversation, raw_text: str, client_msg_id: str) -> list[Event]:
+    redis, ttl = state.redis, state.settings.conversation_ttl_seconds
+    idem_key = redis_keys.idempotency(conv.cid)
+    if not await redis.hsetnx(idem_key, client_msg_id, "pending"):
+        return await _replay(state, conv.cid, client_msg_id)
+    await redis.expire(idem_key, ttl)
+
+    lang = resolve_language(raw_text, conv.lang)  # type: ignore[arg-type]
+    history = [_s(m) for m in await redis.lrange(redis_keys.recent_messages(conv.cid), 0, RECENT_CONTEXT - 1)]
+    verdict = state.triage.judge(raw_text, list(reversed(history)))
+    level = convs.higher_level(conv.level, verdict.level)
+    stored_text = scrub(raw_text)
+
+    user_event: Event = {"type": "message", "from": "user", "text": stored_text, "client_msg_id": client_msg_id}
+    replies: list[Event] = []
+    became_urgent = verdict.level == "urgent"
+    command = raw_text.strip()
+
+    if became_urgent and conv.mode != "human":
+        replies.append(system_event(_safety(lang)))
+        replies.extend(await _handoff(state, conv, "urgent", lang))
+    elif conv.mode == "waiting":
+        replies.extend(await _waiting_turn(state, conv, command, level, lang))
+    elif conv.mode == "human":
+        pass  # the counsellor reads the stream; the bot stays silent
+    else:
+        replies.extend(await _bot_turn(state, conv, command, stored_text, level, lang))
+        if verdict.level == "concern" and conv.level == "none" and conv.mode == "bot":
+            replies.append(system_event(copy("concern_offer", lang), [_person_button(lang)]))
+
+    stored = await append_events(redis, conv.cid, [user_event, *replies], ttl)
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.hset(idem_key, client_msg_id, json.dumps([e["id"] for e in stored]))
+        pipe.lpush(redis_keys.recent_messages(conv.cid), stored_text)
+        pipe.ltrim(redis_keys.recent_messages(conv.cid), 0, RECENT_CONTEXT - 1)
+        if verdict.level != "none":
+            pipe.rpush(
+                redis_keys.triage_log(conv.cid),
+                json.dumps({"level": verdict.level, "score": round(verdict.score, 3), "reasons": verdict.reasons}),
+            )
+        await pipe.execute()
+    await convs.update_conversation(redis, conv.cid, ttl, lang=lang, level=level)
+    if level != conv.level:
+        await redis.publish(redis_keys.DASHBOARD_CHANNEL, "risk")
+    return stored
+
+
+async def _replay(state: AppState, cid: str, client_msg_id: str) -> list[Event]:
+    """The same client_msg_id again: return what was stored the first time, store nothing new."""
+    stored = _s(await state.redis.hget(redis_keys.idempotency(cid), client_msg_id) or "[]")
+    if stored == "pending":
+        return []
+    ids = set(json.loads(stored))
+    if not ids:
+        return []
+    first = min(ids, key=lambda i: tuple(int(p) for p in i.split("-")))
+    left, _, right = first.partition("-")
+    before = f"{left}-{int(right) - 1}" if int(right) > 0 else f"{int(left) - 1}-18446744073709551615"
+    events = await read_events(state.redis, cid, after=before, count=len(ids) + 50)
+    return [e for e in events if e["id"] in ids]
+
+
+async def _bot_turn(
+    state: AppState, conv: convs.Conversation, command: str, stored_text: str, level: str, lang: str
+) -> list[Event]:
+    if command in ("/ask_human", "/handoff"):
+        return await _handoff(state, conv, level, lang)
+    if command.startswith("/feedback"):
+        return await _feedback(state, command, lang)
+    try:
+        if conv.rasa_lang != lang:
+            await state.rasa.set_language(conv.cid, lang)
+            await state.redis.hset(redis_keys.conversation(conv.cid), "rasa_lang", lang)
+        responses = await state.rasa.send(conv.cid, stored_text)
+    except RasaUnavailable as exc:
+        log.warning("rasa unavailable: %s", type(exc).__name__)
+        return [system_event(copy("bot_unavailable", lang), [_person_button(lang)])]
+    reply = interpret(responses)
+    events = list(reply.events)
+    if reply.article:
+        await state.redis.rpush(redis_keys.answered_articles(conv.cid), reply.article["title"])
+    if reply.gap_kind:
+        await state.redis.zincrby(redis_keys.KB_GAPS, 1, stored_text.strip().lower()[:300])
+        await state.redis.expire(redis_keys.KB_GAPS, state.settings.conversation_ttl_seconds)
+    if reply.offer_handoff:
+        events.append(system_event(copy("talk_to_person", lang), [_person_button(lang)]))
+    if reply.handoff_reason:
+        events.extend(await _handoff(state, conv, level, lang))
+    return events
+
+
+async def _waiting_turn(state: AppState, conv: convs.Conversation, command: str, level: str, lang: str) -> list[Event]:
+    if command in ("/leave_queue", "/bot"):
+        await state.queue.finish(conv.cid, "", "bot")
+        return [system_event(copy("left_queue", lang))]
+    if convs.level_rank(level) > convs.level_rank(conv.level):
+        await state.queue.enqueue(conv.cid, level)  # band rises at once while waiting
+    return [await queue_event(state, conv.cid, lang)]
+
+
+async def _handoff(state: AppState, conv: convs.Conversation, level: str, lang: str) -> list[Event]:
+    """Enqueue (or promote) and tell the young person honestly where they stand."""
+    status, _ = await state.queue.enqueue(conv.cid, level)
+    events: list[Event] = []
+    if status == "held":
+        return events
+    if not is_open(state.opening_hours):
+        await state.redis.publish(redis_keys.DASHBOARD_CHANNEL, f"alert:out_of_hours:{level}")
+        child = load_helplines()["bornetelefonen"]
+        events.append(
+            system_event(
+                copy(
+                    "closed_hours",
+                    lang,
+                    opening=next_opening(state.opening_hours, lang),
+                    child_line=f"{child.name.get(lang, child.name['da'])} ({child.display_phone()})",
+                )
+            )
+        )
+    if status == "queued":
+        events.append(system_event(copy("queued", lang), _queue_buttons(lang)))
+    events.append(await queue_event(state, conv.cid, lang))
+    return events
+
+
+async def queue_event(state: AppState, cid: str, lang: str) -> Event:
+    status = await state.queue.status(cid)
+    if status is None:
+        return {"type": "queue", "from": "system", "text": copy("left_queue", lang)}
+    return {
+        "type": "queue",
+        "from": "system",
+        "position": status.position,
+        "eta_seconds": status.eta_seconds,
+        "eta_text": eta_text(status.eta_seconds, lang),
+        "text": f"{copy('queue_position', lang, position=status.position)} {eta_text(status.eta_seconds, lang)}",
+    }
+
+
+async def _feedback(state: AppState, command: str, lang: str) -> list[Event]:
+    try:
+        data: dict[str, Any] = json.loads(command[len("/feedback") :] or "{}")
+    except ValueError:
+        data = {}
+    article = str(data.get("article", ""))[:120]
+    helpful = "yes" if str(data.get("helpful", "")).lower() in ("yes", "ja", "true", "1") else "no"
+    if article:
+        await state.redis.hincrby(redis_keys.KB_FEEDBACK, f"{article}:{helpful}", 1)
+    return [bot_event(copy("feedback_thanks", lang))]
+
+
+def _safety(lang: str) -> str:
+    from knowledge.helplines import safety_message
+
+    return safety_message(lang)
+
+
+def _person_button(lang: str) -> dict[str, str]:
+    return {"title": copy("talk_to_person", lang), "payload": "/ask_human"}
+
+
+def _queue_buttons(lang: str) -> list[dict[str, str]]:
+    return [{"title": copy("leave_queue", lang), "payload": "/leave_queue"}]
+
+
+def _s(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

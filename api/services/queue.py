@@ -1,0 +1,187 @@
+"""The risk-ordered handoff queue: Lua scripts for every move, Python for estimates and listing."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
+
+from api import redis_keys
+
+LUA_DIR = Path(__file__).resolve().parent.parent / "lua"
+BAND_BY_LEVEL = {"urgent": 0, "concern": 1, "none": 2}
+EWMA_ALPHA = 0.3
+DEFAULT_CHAT_SECONDS = 42 * 60
+HELD_SET_TTL_SECONDS = 24 * 3600
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _s(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+@dataclass
+class QueueStatus:
+    position: int  # 1-based among everyone waiting ahead, across bands
+    band: int
+    eta_seconds: int | None
+    counsellors_online: int
+
+
+class QueueError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class HandoffQueue:
+    """Owns the Lua scripts. One instance per gateway process, created at start-up."""
+
+    def __init__(self, redis: Redis, lease_ms: int, capacity: int, urgent_capacity: int) -> None:
+        self.redis = redis
+        self.lease_ms = lease_ms
+        self.capacity = capacity
+        self.urgent_capacity = urgent_capacity
+        self._scripts: dict[str, AsyncScript] = {
+            name: redis.register_script((LUA_DIR / f"{name}.lua").read_text())
+            for name in ("enqueue", "claim", "release", "transfer", "finish")
+        }
+
+    def _held_keys(self, name: str) -> list[str]:
+        return [redis_keys.counsellor_held(name), redis_keys.counsellor_held_urgent(name)]
+
+    async def enqueue(self, cid: str, level: str) -> tuple[str, int]:
+        result = await self._scripts["enqueue"](
+            keys=[redis_keys.QUEUE, redis_keys.conversation(cid)],
+            args=[cid, BAND_BY_LEVEL.get(level, 2), now_ms()],
+        )
+        status, rank = _s(result[0]), int(result[1])
+        if status in ("queued", "promoted"):
+            await self.redis.publish(redis_keys.DASHBOARD_CHANNEL, f"queue:{status}")
+        return status, rank
+
+    async def claim(self, cid: str, counsellor: str) -> int:
+        """Returns the wait in ms; raises QueueError(reason) when the claim loses or is not allowed."""
+        result = await self._scripts["claim"](
+            keys=[redis_keys.QUEUE, redis_keys.QUEUE_LEASES, redis_keys.conversation(cid), *self._held_keys(counsellor)],
+            args=[cid, counsellor, now_ms(), self.lease_ms, self.capacity, self.urgent_capacity, HELD_SET_TTL_SECONDS],
+        )
+        if _s(result[0]) != "ok":
+            raise QueueError(_s(result[1]))
+        waited_ms = max(0, now_ms() - int(_s(result[1])))
+        await self._record_wait(int(_s(result[2])), waited_ms / 1000)
+        await self.redis.publish(redis_keys.DASHBOARD_CHANNEL, "queue:claimed")
+        return waited_ms
+
+    async def release(self, cid: str, counsellor: str) -> None:
+        result = await self._scripts["release"](
+            keys=[redis_keys.QUEUE, redis_keys.QUEUE_LEASES, redis_keys.conversation(cid), *self._held_keys(counsellor)],
+            args=[cid, counsellor, now_ms()],
+        )
+        if _s(result[0]) != "ok":
+            raise QueueError(_s(result[1]))
+        await self.redis.publish(redis_keys.DASHBOARD_CHANNEL, "queue:released")
+
+    async def transfer(self, cid: str, from_name: str, to_name: str) -> None:
+        result = await self._scripts["transfer"](
+            keys=[
+                redis_keys.QUEUE_LEASES,
+                redis_keys.conversation(cid),
+                *self._held_keys(from_name),
+                *self._held_keys(to_name),
+            ],
+            args=[cid, from_name, to_name, now_ms(), self.lease_ms, self.capacity, self.urgent_capacity, HELD_SET_TTL_SECONDS],
+        )
+        if _s(result[0]) != "ok":
+            raise QueueError(_s(result[1]))
+        await self.redis.publish(redis_keys.DASHBOARD_CHANNEL, "queue:transferred")
+
+    async def finish(self, cid: str, counsellor: str, new_mode: str) -> None:
+        """Close (counsellor given) or leave the queue (counsellor "")."""
+        held = self._held_keys(counsellor) if counsellor else ["-", "-"]
+        result = await self._scripts["finish"](
+            keys=[redis_keys.QUEUE, redis_keys.QUEUE_LEASES, redis_keys.conversation(cid), *held],
+            args=[cid, counsellor, new_mode],
+        )
+        if _s(result[0]) != "ok":
+            raise QueueError(_s(result[1]))
+        await self.redis.publish(redis_keys.DASHBOARD_CHANNEL, "queue:finished")
+
+    async def renew_lease(self, cid: str) -> None:
+        await self.redis.zadd(redis_keys.QUEUE_LEASES, {cid: now_ms() + self.lease_ms}, xx=True)
+
+    async def reap_expired_leases(self) -> list[str]:
+        """Put back conversations whose counsellor vanished (lease expired). Returns their ids."""
+        expired = await self.redis.zrangebyscore(redis_keys.QUEUE_LEASES, 0, now_ms())
+        requeued: list[str] = []
+        for raw in expired:
+            cid = _s(raw)
+            holder = _s(await self.redis.hget(redis_keys.conversation(cid), "counsellor") or "")
+            result = await self._scripts["release"](
+                keys=[redis_keys.QUEUE, redis_keys.QUEUE_LEASES, redis_keys.conversation(cid), *self._held_keys(holder or "-")],
+                args=[cid, "", now_ms()],
+            )
+            if _s(result[0]) == "ok":
+                requeued.append(cid)
+            else:
+                await self.redis.zrem(redis_keys.QUEUE_LEASES, cid)
+        if requeued:
+            await self.redis.publish(redis_keys.DASHBOARD_CHANNEL, "queue:reaped")
+        return requeued
+
+    async def counsellors_online(self, window_ms: int = 60_000) -> int:
+        return int(await self.redis.zcount(redis_keys.COUNSELLORS_ONLINE, now_ms() - window_ms, "+inf"))
+
+    async def status(self, cid: str) -> QueueStatus | None:
+        rank = await self.redis.zrank(redis_keys.QUEUE, cid)
+        if rank is None:
+            return None
+        band = int(_s(await self.redis.hget(redis_keys.conversation(cid), "band") or "2"))
+        online = await self.counsellors_online()
+        return QueueStatus(
+            position=int(rank) + 1,
+            band=band,
+            eta_seconds=await self.estimate_wait(band, int(rank) + 1, online),
+            counsellors_online=online,
+        )
+
+    async def estimate_wait(self, band: int, position: int, online: int) -> int | None:
+        """EWMA of recent waits in the band, scaled by how many are ahead per counsellor online.
+
+        None when nobody is online: we do not promise what we cannot keep.
+        """
+        if online <= 0:
+            return None
+        ewma_raw = await self.redis.hget(redis_keys.wait_stats(band), "ewma")
+        per_slot = DEFAULT_CHAT_SECONDS / max(1, self.capacity)
+        ahead = max(0, position - 1)
+        queue_based = int(ahead * per_slot / online)
+        if ewma_raw is None:
+            return queue_based
+        return int(max(float(_s(ewma_raw)), queue_based) if ahead else float(_s(ewma_raw)))
+
+    async def _record_wait(self, band: int, waited_seconds: float) -> None:
+        key = redis_keys.wait_stats(band)
+        previous = await self.redis.hget(key, "ewma")
+        value = waited_seconds if previous is None else (1 - EWMA_ALPHA) * float(_s(previous)) + EWMA_ALPHA * waited_seconds
+        await self.redis.hset(key, mapping={"ewma": f"{value:.1f}", "updated_ms": now_ms()})
+
+
+def eta_text(eta_seconds: int | None, lang: str) -> str:
+    """A range, never false precision."""
+    da = lang == "da"
+    if eta_seconds is None:
+        return "Vi kan ikke love en ventetid lige nu." if da else "We can't promise a waiting time right now."
+    minutes = eta_seconds / 60
+    if minutes < 3:
+        return "Om et par minutter." if da else "In a few minutes."
+    low = int(minutes // 5 * 5) or 5
+    high = low + max(5, low // 2)
+    return f"Cirka {low}–{high} minutter." if da else f"About {low}–{high} minutes."

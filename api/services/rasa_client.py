@@ -1,0 +1,114 @@
+"""Talk to the Rasa server over its REST channel and turn its responses into gateway events.
+
+Custom payloads Rasa may send (documented in docs/ARCHITECTURE.md):
+  {"lyt": "handoff", "reason": str}                           the gateway enqueues the conversation
+  {"lyt": "handoff_offer"}                                    the gateway adds "talk to a person" buttons
+  {"lyt": "article", "article": {id,title,url}, "text", "buttons"}   an answer with an article card
+  {"lyt": "clarify" | "decline", "text", "buttons"}           recorded as a content gap, then shown
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from api.services.events import Event, bot_event
+
+
+class RasaUnavailable(Exception):
+    pass
+
+
+@dataclass
+class RasaReply:
+    events: list[Event] = field(default_factory=list)
+    handoff_reason: str | None = None
+    offer_handoff: bool = False
+    gap_kind: str | None = None  # "clarify" | "decline" when the bot could not answer
+    article: dict[str, str] | None = None
+
+
+class RasaClient:
+    def __init__(self, base_url: str, timeout_seconds: float) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=httpx.Timeout(timeout_seconds, connect=min(2.0, timeout_seconds)),
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+        )
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def send(self, sender: str, text: str) -> list[dict[str, Any]]:
+        try:
+            response = await self._client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+            response.raise_for_status()
+            data = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise RasaUnavailable(str(exc)) from exc
+        if not isinstance(data, list):
+            raise RasaUnavailable("unexpected response from Rasa")
+        return [item for item in data if isinstance(item, dict)]
+
+    async def set_language(self, sender: str, lang: str) -> None:
+        await self.send(sender, '/set_lang{"lang": "%s"}' % lang)
+
+    async def ready(self) -> bool:
+        try:
+            response = await self._client.get("/status", timeout=1.0)
+            return response.status_code == 200 and bool(response.json().get("model_id"))
+        except (httpx.HTTPError, ValueError):
+            return False
+
+
+def interpret(responses: list[dict[str, Any]]) -> RasaReply:
+    """Map Rasa REST responses to events and gateway actions."""
+    reply = RasaReply()
+    for item in responses:
+        custom = item.get("custom")
+        if isinstance(custom, dict) and "lyt" in custom:
+            _apply_custom(reply, custom, item.get("text"))
+            continue
+        text = item.get("text")
+        buttons = _buttons(item.get("buttons"))
+        if text or buttons:
+            reply.events.append(bot_event(text, buttons))
+    return reply
+
+
+def _apply_custom(reply: RasaReply, custom: dict[str, Any], text: Any) -> None:
+    kind = custom.get("lyt")
+    body = custom.get("text") or (text if isinstance(text, str) else None)
+    buttons = _buttons(custom.get("buttons"))
+    if kind == "handoff":
+        reply.handoff_reason = str(custom.get("reason") or "user_request")
+        if body:
+            reply.events.append(bot_event(body, buttons))
+    elif kind == "handoff_offer":
+        reply.offer_handoff = True
+        if body:
+            reply.events.append(bot_event(body, buttons))
+    elif kind == "article":
+        article = custom.get("article")
+        card = None
+        if isinstance(article, dict) and {"id", "title", "url"} <= article.keys():
+            card = {k: str(article[k]) for k in ("id", "title", "url")}
+            reply.article = card
+        reply.events.append(bot_event(body, buttons, card))
+    elif kind in ("clarify", "decline"):
+        reply.gap_kind = str(kind)
+        reply.events.append(bot_event(body, buttons))
+    elif body or buttons:
+        reply.events.append(bot_event(body, buttons))
+
+
+def _buttons(raw: Any) -> list[dict[str, str]]:
+    if not isinstance(raw, list):
+        return []
+    return [
+        {"title": str(b["title"]), "payload": str(b["payload"])}
+        for b in raw
+        if isinstance(b, dict) and "title" in b and "payload" in b
+    ]

@@ -1,0 +1,39 @@
+"""Fixed-window rate limits in Redis, keyed never by a raw IP.
+
+IPs are reduced to an HMAC with a salt that lives only in this process's memory and rotates daily;
+the resulting keys expire within the window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+
+from redis.asyncio import Redis
+
+from api import redis_keys
+
+
+class IpHasher:
+    def __init__(self) -> None:
+        self._day = -1
+        self._salt = b""
+
+    def hash(self, ip: str) -> str:
+        day = int(time.time() // 86400)
+        if day != self._day:
+            self._day, self._salt = day, secrets.token_bytes(32)
+        return hmac.new(self._salt, ip.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+async def hit(redis: Redis, bucket: str, limit: int, window_seconds: int) -> bool:
+    """Count one hit; True while within the limit."""
+    window = int(time.time() // window_seconds)
+    key = redis_keys.rate_limit(f"{bucket}:{window}")
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.incr(key)
+        pipe.expire(key, window_seconds)
+        count, _ = await pipe.execute()
+    return int(count) <= limit

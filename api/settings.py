@@ -1,0 +1,53 @@
+"""Gateway configuration from environment variables (see .env.example)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """All gateway settings. Every field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    env: str = Field("development", alias="LYT_ENV", description="development or production")
+    host: str = Field("127.0.0.1", alias="LYT_HOST")
+    port: int = Field(8000, alias="LYT_PORT")
+    redis_url: str = Field("redis://127.0.0.1:6379/0", alias="REDIS_URL")
+    redis_timeout_seconds: float = Field(2.0, alias="LYT_REDIS_TIMEOUT")
+    rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
+    action_server_url: str = Field("http://127.0.0.1:5055", alias="ACTION_SERVER_URL")
+    rasa_timeout_seconds: float = Field(8.0, alias="LYT_RASA_TIMEOUT")
+    var_dir: Path = Field(REPO_ROOT / "var", alias="LYT_VAR_DIR")
+    conversation_ttl_seconds: int = Field(30 * 24 * 3600, alias="LYT_CONVERSATION_TTL")
+    max_message_chars: int = Field(2000, alias="LYT_MAX_MESSAGE_CHARS")
+    messages_per_minute: int = Field(30, alias="LYT_MESSAGES_PER_MINUTE")
+    conversations_per_ip_hour: int = Field(20, alias="LYT_CONVERSATIONS_PER_IP_HOUR")
+    jwt_secret: str = Field("dev-only-change-me-0123456789abcdef", alias="LYT_JWT_SECRET")
+    jwt_previous_secret: str | None = Field(None, alias="LYT_JWT_PREVIOUS_SECRET")
+    jwt_ttl_minutes: int = Field(12 * 60, alias="LYT_JWT_TTL_MINUTES")
+    cors_origins: list[str] = Field(default_factory=list, alias="LYT_CORS_ORIGINS")
+    opening_hours: str = Field("mon-sun 00:00-24:00", alias="LYT_OPENING_HOURS")
+    urgent_wait_alert_seconds: int = Field(120, alias="LYT_URGENT_WAIT_ALERT_SECONDS")
+    counsellor_capacity: int = Field(3, alias="LYT_COUNSELLOR_CAPACITY")
+    counsellor_urgent_capacity: int = Field(1, alias="LYT_COUNSELLOR_URGENT_CAPACITY")
+    claim_lease_seconds: int = Field(120, alias="LYT_CLAIM_LEASE_SECONDS")
+    exit_url: str = Field("https://www.dmi.dk", alias="LYT_EXIT_URL")
+    ws_idle_timeout_seconds: int = Field(600, alias="LYT_WS_IDLE_TIMEOUT")
+    ws_max_frame_bytes: int = Field(16 * 1024, alias="LYT_WS_MAX_FRAME_BYTES")
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment on first use."""
+    return Settings()
