@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Path, Request, status
+from fastapi.security import OAuth2PasswordBearer
 from redis.asyncio import Redis
 
 from api.services import conversations as convs
+from api.services.auth import Counsellor, decode_token
 from api.settings import Settings
 from api.state import AppState
 
@@ -51,3 +53,23 @@ async def youth_conversation(
 
 
 YouthConversation = Annotated[convs.Conversation, Depends(youth_conversation)]
+
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
+
+
+async def current_counsellor(state: StateDep, token: Annotated[str, Depends(oauth2_scheme)]) -> Counsellor:
+    counsellor = decode_token(state.settings, token)
+    if counsellor is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or expired token", {"WWW-Authenticate": "Bearer"})
+    return counsellor
+
+
+async def current_supervisor(counsellor: Annotated[Counsellor, Depends(current_counsellor)]) -> Counsellor:
+    if not counsellor.is_supervisor:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "supervisors only")
+    return counsellor
+
+
+CounsellorDep = Annotated[Counsellor, Depends(current_counsellor)]
+SupervisorDep = Annotated[Counsellor, Depends(current_supervisor)]

@@ -57,7 +57,9 @@ def service_environment() -> dict[str, str]:
 def process_commands(env: dict[str, str]) -> dict[str, str]:
     commands: dict[str, str] = {}
     if "LYT_EMBEDDED_REDIS_PORT" in env:
-        commands["redis"] = f"{APP_PY} -m api.embedded_redis {env['LYT_EMBEDDED_REDIS_PORT']} {REPO_ROOT / 'var' / 'redis'}"
+        commands["redis"] = (
+            f"{APP_PY} -m api.embedded_redis {env['LYT_EMBEDDED_REDIS_PORT']} {REPO_ROOT / 'var' / 'redis'}"
+        )
     commands["actions"] = f"{APP_PY} -m rasa_sdk --actions actions --port {env['LYT_ACTIONS_PORT']}"
     commands["rasa"] = (
         f"{RASA_BIN} run --enable-api --model var/models/lyt.tar.gz --endpoints bot/endpoints.yml "

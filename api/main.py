@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 
 from api.logging_setup import configure_logging
 from api.metrics import LATENCY, REQUESTS
-from api.routers import conversations, health, pages
+from api.routers import auth, conversations, counsellors, health, pages
 from api.services.hours import parse_opening_hours
 from api.services.hub import Hub
 from api.services.queue import HandoffQueue
@@ -143,6 +143,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(conversations.router)
+    app.include_router(auth.router)
+    app.include_router(counsellors.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=REPO_ROOT / "api" / "static"), name="static")
     return app

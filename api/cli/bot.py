@@ -41,8 +41,18 @@ def train(force: bool = typer.Option(False, help="Train even when nothing change
         return
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
     command = [
-        str(RASA), "train", "--config", "config.yml", "--domain", "bot/domain", "--data", "bot/data",
-        "--out", str(MODEL_DIR), "--fixed-model-name", MODEL_NAME,
+        str(RASA),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "bot/domain",
+        "--data",
+        "bot/data",
+        "--out",
+        str(MODEL_DIR),
+        "--fixed-model-name",
+        MODEL_NAME,
     ]
     typer.echo("training the Rasa model ...")
     result = subprocess.run(command, cwd=REPO_ROOT, check=False)

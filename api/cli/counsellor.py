@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from enum import Enum
+from enum import StrEnum
 
 import typer
 
 counsellor_app = typer.Typer(help="Manage counsellor accounts.", no_args_is_help=True)
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     counsellor = "counsellor"
     supervisor = "supervisor"
 

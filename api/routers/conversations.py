@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from api import redis_keys
 from api.copy import text as copy
-from api.deps import ConversationId, StateDep, YouthConversation
+from api.deps import StateDep, YouthConversation
 from api.services import conversations as convs
 from api.services import ratelimit
 from api.services.events import Event, append_events, publish_ephemeral, read_events, valid_event_id
@@ -55,7 +55,9 @@ class LanguageChoice(BaseModel):
 
 
 @router.post("", response_model=ConversationCreated)
-async def create_conversation(request: Request, state: StateDep, body: NewConversation | None = None) -> ConversationCreated:
+async def create_conversation(
+    request: Request, state: StateDep, body: NewConversation | None = None
+) -> ConversationCreated:
     lang = body.lang if body else "da"
     client_ip = request.client.host if request.client else "unknown"
     bucket = "conv:" + request.app.state.ip_hasher.hash(client_ip)
@@ -88,7 +90,9 @@ async def leave_queue(conv: YouthConversation, state: StateDep) -> EventsOut:
     with contextlib.suppress(QueueError):
         await state.queue.finish(conv.cid, "", "bot")
     stored = await append_events(
-        state.redis, conv.cid, [{"type": "system", "from": "system", "text": copy("left_queue", conv.lang)}],
+        state.redis,
+        conv.cid,
+        [{"type": "system", "from": "system", "text": copy("left_queue", conv.lang)}],
         state.settings.conversation_ttl_seconds,
     )
     return EventsOut(events=stored)
@@ -190,7 +194,9 @@ async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: 
                 return
             if isinstance(frame, dict) and frame.get("type") == "typing":
                 await publish_ephemeral(
-                    state.redis, cid, {"type": "typing", "from": "user" if sender == "youth" else "counsellor", "sender": sender}
+                    state.redis,
+                    cid,
+                    {"type": "typing", "from": "user" if sender == "youth" else "counsellor", "sender": sender},
                 )
             elif isinstance(frame, dict) and frame.get("type") == "ping":
                 await websocket.send_json({"type": "pong"})

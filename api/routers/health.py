@@ -49,7 +49,10 @@ async def readyz(state: StateDep) -> JSONResponse:
     }
     # The gateway can serve (triage, safety message, handoff) whenever Redis is up.
     ready = redis_ok
-    body = {"status": "ready" if ready and all(v == "ok" for v in checks.values()) else ("degraded" if ready else "down"), "checks": checks}
+    body = {
+        "status": "ready" if ready and all(v == "ok" for v in checks.values()) else ("degraded" if ready else "down"),
+        "checks": checks,
+    }
     return JSONResponse(body, status_code=200 if ready else 503)
 
 

@@ -71,7 +71,7 @@ def _as_str(value: bytes | str) -> str:
 
 
 def _decode(entry_id: bytes | str, fields: dict[Any, Any]) -> Event:
-    raw = fields.get(b"e") if b"e" in fields else fields.get("e")
+    raw: str | bytes = fields.get(b"e") or fields.get("e") or "{}"
     event: Event = json.loads(raw)
     return {"id": _as_str(entry_id), **event}
 

@@ -26,7 +26,9 @@ log = logging.getLogger("lyt.messages")
 RECENT_CONTEXT = 4
 
 
-async def handle_youth_message(state: AppState, conv: convs.Conversation, raw_text: str, client_msg_id: str) -> list[Event]:
+async def handle_youth_message(
+    state: AppState, conv: convs.Conversation, raw_text: str, client_msg_id: str
+) -> list[Event]:
     redis, ttl = state.redis, state.settings.conversation_ttl_seconds
     idem_key = redis_keys.idempotency(conv.cid)
     if not await redis.hsetnx(idem_key, client_msg_id, "pending"):

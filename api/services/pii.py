@@ -12,9 +12,7 @@ import re
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # CPR: DDMMYY-XXXX or DDMMYYXXXX with a plausible day and month.
 _CPR = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[ -]?\d{4}(?!\d)")
-_URL_WITH_TOKEN = re.compile(
-    r"\b(?:https?://|www\.)\S*?(?:[?#]\S+|/[A-Za-z0-9_-]{16,}\S*)", re.IGNORECASE
-)
+_URL_WITH_TOKEN = re.compile(r"\b(?:https?://|www\.)\S*?(?:[?#]\S+|/[A-Za-z0-9_-]{16,}\S*)", re.IGNORECASE)
 # International: + or 00, country code, then 6-14 digits with optional spaces, dots or dashes.
 _PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)\d{1,3}(?:[ .-]?\d){6,12}(?!\d)")
 # Danish: 8 digits, grouped as 8, 4+4, 2+2+2+2 or 2+3+3, not part of a longer number.

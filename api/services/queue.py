@@ -70,7 +70,12 @@ class HandoffQueue:
     async def claim(self, cid: str, counsellor: str) -> int:
         """Returns the wait in ms; raises QueueError(reason) when the claim loses or is not allowed."""
         result = await self._scripts["claim"](
-            keys=[redis_keys.QUEUE, redis_keys.QUEUE_LEASES, redis_keys.conversation(cid), *self._held_keys(counsellor)],
+            keys=[
+                redis_keys.QUEUE,
+                redis_keys.QUEUE_LEASES,
+                redis_keys.conversation(cid),
+                *self._held_keys(counsellor),
+            ],
             args=[cid, counsellor, now_ms(), self.lease_ms, self.capacity, self.urgent_capacity, HELD_SET_TTL_SECONDS],
         )
         if _s(result[0]) != "ok":
@@ -82,7 +87,12 @@ class HandoffQueue:
 
     async def release(self, cid: str, counsellor: str) -> None:
         result = await self._scripts["release"](
-            keys=[redis_keys.QUEUE, redis_keys.QUEUE_LEASES, redis_keys.conversation(cid), *self._held_keys(counsellor)],
+            keys=[
+                redis_keys.QUEUE,
+                redis_keys.QUEUE_LEASES,
+                redis_keys.conversation(cid),
+                *self._held_keys(counsellor),
+            ],
             args=[cid, counsellor, now_ms()],
         )
         if _s(result[0]) != "ok":
@@ -97,7 +107,16 @@ class HandoffQueue:
                 *self._held_keys(from_name),
                 *self._held_keys(to_name),
             ],
-            args=[cid, from_name, to_name, now_ms(), self.lease_ms, self.capacity, self.urgent_capacity, HELD_SET_TTL_SECONDS],
+            args=[
+                cid,
+                from_name,
+                to_name,
+                now_ms(),
+                self.lease_ms,
+                self.capacity,
+                self.urgent_capacity,
+                HELD_SET_TTL_SECONDS,
+            ],
         )
         if _s(result[0]) != "ok":
             raise QueueError(_s(result[1]))
@@ -125,7 +144,12 @@ class HandoffQueue:
             cid = _s(raw)
             holder = _s(await self.redis.hget(redis_keys.conversation(cid), "counsellor") or "")
             result = await self._scripts["release"](
-                keys=[redis_keys.QUEUE, redis_keys.QUEUE_LEASES, redis_keys.conversation(cid), *self._held_keys(holder or "-")],
+                keys=[
+                    redis_keys.QUEUE,
+                    redis_keys.QUEUE_LEASES,
+                    redis_keys.conversation(cid),
+                    *self._held_keys(holder or "-"),
+                ],
                 args=[cid, "", now_ms()],
             )
             if _s(result[0]) == "ok":
@@ -170,7 +194,9 @@ class HandoffQueue:
     async def _record_wait(self, band: int, waited_seconds: float) -> None:
         key = redis_keys.wait_stats(band)
         previous = await self.redis.hget(key, "ewma")
-        value = waited_seconds if previous is None else (1 - EWMA_ALPHA) * float(_s(previous)) + EWMA_ALPHA * waited_seconds
+        value = (
+            waited_seconds if previous is None else (1 - EWMA_ALPHA) * float(_s(previous)) + EWMA_ALPHA * waited_seconds
+        )
         await self.redis.hset(key, mapping={"ewma": f"{value:.1f}", "updated_ms": now_ms()})
 
 

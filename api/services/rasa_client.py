@@ -53,7 +53,7 @@ class RasaClient:
         return [item for item in data if isinstance(item, dict)]
 
     async def set_language(self, sender: str, lang: str) -> None:
-        await self.send(sender, '/set_lang{"lang": "%s"}' % lang)
+        await self.send(sender, '/set_lang{"lang": "' + lang + '"}')
 
     async def ready(self) -> bool:
         try:

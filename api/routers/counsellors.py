@@ -1,0 +1,277 @@
+"""The counsellor's side: queue, claim, live chat, notes, release, transfer, close, supervisor view."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, WebSocket, status
+from pydantic import BaseModel, Field
+
+from api import redis_keys
+from api.copy import text as copy
+from api.deps import ConversationId, CounsellorDep, StateDep, SupervisorDep
+from api.routers.conversations import stream_events
+from api.services import conversations as convs
+from api.services.auth import Counsellor, decode_token
+from api.services.dashboard import handover_summary, queue_summaries, record_day_stat, supervisor_overview
+from api.services.events import append_events, read_events
+from api.services.pii import scrub
+from api.services.queue import QueueError, now_ms
+from api.state import AppState
+
+router = APIRouter(prefix="/api/v1", tags=["counsellors"])
+Outcome = Literal["helped", "referred", "emergency_services", "no_reply", "not_relevant", "other"]
+
+
+class CounsellorMessage(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class CloseRequest(BaseModel):
+    outcome: Outcome
+    note: str = Field(default="", max_length=2000)
+
+
+class TransferRequest(BaseModel):
+    to: str = Field(min_length=2, max_length=40)
+    note: str = Field(default="", max_length=2000)
+
+
+class NoteRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class RiskChange(BaseModel):
+    level: Literal["none", "concern", "urgent"]
+    note: str = Field(min_length=1, max_length=500)
+
+
+async def _held(state: AppState, cid: str, who: Counsellor, allow_supervisor: bool = True) -> convs.Conversation:
+    try:
+        conv = await convs.load_conversation(state.redis, cid)
+    except convs.ConversationNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown conversation") from None
+    if conv.counsellor == who.name or (allow_supervisor and who.is_supervisor):
+        return conv
+    raise HTTPException(status.HTTP_403_FORBIDDEN, "you do not hold this conversation")
+
+
+async def _heartbeat(state: AppState, who: Counsellor) -> None:
+    await state.redis.zadd(redis_keys.COUNSELLORS_ONLINE, {who.name: now_ms()})
+
+
+@router.get("/queue")
+async def list_queue(state: StateDep, who: CounsellorDep) -> list[dict[str, Any]]:
+    await _heartbeat(state, who)
+    return await queue_summaries(state.redis)
+
+
+@router.post("/queue/{conversation_id}/claim")
+async def claim(conversation_id: ConversationId, state: StateDep, who: CounsellorDep) -> dict[str, Any]:
+    await _heartbeat(state, who)
+    try:
+        waited_ms = await state.queue.claim(conversation_id, who.name)
+    except QueueError as exc:
+        detail = {"not_waiting": "already claimed or no longer waiting"}.get(
+            exc.reason, f"over your {exc.reason.replace('_', ' ')}"
+        )
+        raise HTTPException(status.HTTP_409_CONFLICT, {"reason": exc.reason, "message": detail}) from None
+    conv = await convs.load_conversation(state.redis, conversation_id)
+    band = (await state.redis.hget(redis_keys.conversation(conversation_id), "band")) or "2"
+    await record_day_stat(state.redis, f"wait:{band}:{time.strftime('%H')}:sum", waited_ms / 1000)
+    await record_day_stat(state.redis, f"wait:{band}:{time.strftime('%H')}:n")
+    await append_events(
+        state.redis,
+        conversation_id,
+        [{"type": "system", "from": "system", "text": copy("counsellor_joined", conv.lang)}],
+        state.settings.conversation_ttl_seconds,
+    )
+    return await handover_summary(state.redis, conversation_id)
+
+
+@router.get("/counsellor/conversations")
+async def my_conversations(state: StateDep, who: CounsellorDep) -> list[dict[str, Any]]:
+    await _heartbeat(state, who)
+    cids = sorted(await state.redis.smembers(redis_keys.counsellor_held(who.name)))
+    return [await handover_summary(state.redis, cid) for cid in cids]
+
+
+@router.get("/counsellor/conversations/{conversation_id}")
+async def conversation_detail(
+    conversation_id: ConversationId,
+    state: StateDep,
+    who: CounsellorDep,
+    after: Annotated[str | None, Query(max_length=40)] = None,
+) -> dict[str, Any]:
+    await _held(state, conversation_id, who)
+    summary = await handover_summary(state.redis, conversation_id)
+    summary["events"] = await read_events(state.redis, conversation_id, after)
+    return summary
+
+
+@router.post("/counsellor/conversations/{conversation_id}/messages")
+async def counsellor_message(
+    conversation_id: ConversationId, body: CounsellorMessage, state: StateDep, who: CounsellorDep
+) -> dict[str, Any]:
+    conv = await _held(state, conversation_id, who, allow_supervisor=False)
+    if conv.mode != "human":
+        raise HTTPException(status.HTTP_409_CONFLICT, "the conversation is not in a live chat")
+    await state.queue.renew_lease(conversation_id)
+    stored = await append_events(
+        state.redis,
+        conversation_id,
+        [{"type": "message", "from": "counsellor", "text": scrub(body.text)}],
+        state.settings.conversation_ttl_seconds,
+    )
+    await convs.update_conversation(state.redis, conversation_id, state.settings.conversation_ttl_seconds)
+    return {"events": stored}
+
+
+@router.post("/counsellor/conversations/{conversation_id}/release")
+async def release(conversation_id: ConversationId, state: StateDep, who: CounsellorDep) -> dict[str, str]:
+    conv = await _held(state, conversation_id, who, allow_supervisor=False)
+    try:
+        await state.queue.release(conversation_id, who.name)
+    except QueueError:
+        raise HTTPException(status.HTTP_409_CONFLICT, "not held by you") from None
+    await append_events(
+        state.redis,
+        conversation_id,
+        [{"type": "system", "from": "system", "text": copy("released", conv.lang)}],
+        state.settings.conversation_ttl_seconds,
+    )
+    return {"status": "released"}
+
+
+@router.post("/counsellor/conversations/{conversation_id}/transfer")
+async def transfer(
+    conversation_id: ConversationId, body: TransferRequest, state: StateDep, who: CounsellorDep
+) -> dict[str, str]:
+    await _held(state, conversation_id, who, allow_supervisor=False)
+    if not await state.redis.exists(redis_keys.counsellor(body.to)):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such counsellor")
+    try:
+        await state.queue.transfer(conversation_id, who.name, body.to)
+    except QueueError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, {"reason": exc.reason}) from None
+    if body.note:
+        await _add_note(state, conversation_id, who, body.note)
+    return {"status": "transferred", "to": body.to}
+
+
+@router.post("/counsellor/conversations/{conversation_id}/close")
+async def close(
+    conversation_id: ConversationId, body: CloseRequest, state: StateDep, who: CounsellorDep
+) -> dict[str, str]:
+    conv = await _held(state, conversation_id, who, allow_supervisor=False)
+    try:
+        await state.queue.finish(conversation_id, who.name, "bot")
+    except QueueError:
+        raise HTTPException(status.HTTP_409_CONFLICT, "not held by you") from None
+    await _add_note(state, conversation_id, who, f"[{body.outcome}] {body.note}".strip())
+    await record_day_stat(state.redis, f"outcome:{body.outcome}")
+    await state.redis.hset(redis_keys.conversation(conversation_id), "outcome", body.outcome)
+    await append_events(
+        state.redis,
+        conversation_id,
+        [{"type": "system", "from": "system", "text": copy("counsellor_left", conv.lang)}],
+        state.settings.conversation_ttl_seconds,
+    )
+    return {"status": "closed", "outcome": body.outcome}
+
+
+async def _add_note(state: AppState, cid: str, who: Counsellor, text: str) -> None:
+    note = json.dumps({"by": who.name, "at_ms": now_ms(), "text": scrub(text)}, ensure_ascii=False)
+    await state.redis.rpush(redis_keys.notes(cid), note)
+    await state.redis.expire(redis_keys.notes(cid), state.settings.conversation_ttl_seconds)
+
+
+@router.post("/counsellor/conversations/{conversation_id}/notes")
+async def add_note(
+    conversation_id: ConversationId, body: NoteRequest, state: StateDep, who: CounsellorDep
+) -> dict[str, str]:
+    await _held(state, conversation_id, who)
+    await _add_note(state, conversation_id, who, body.text)
+    return {"status": "saved"}
+
+
+@router.post("/counsellor/conversations/{conversation_id}/risk")
+async def change_risk(
+    conversation_id: ConversationId, body: RiskChange, state: StateDep, who: CounsellorDep
+) -> dict[str, str]:
+    """Only a counsellor may lower the risk level; the change is recorded with who, when and why."""
+    conv = await _held(state, conversation_id, who)
+    changes = json.loads((await state.redis.hget(redis_keys.conversation(conversation_id), "risk_changes")) or "[]")
+    changes.append({"by": who.name, "at_ms": now_ms(), "from": conv.level, "to": body.level, "note": scrub(body.note)})
+    await convs.update_conversation(
+        state.redis,
+        conversation_id,
+        state.settings.conversation_ttl_seconds,
+        level=body.level,
+        risk_changes=json.dumps(changes, ensure_ascii=False),
+    )
+    return {"status": "changed", "level": body.level}
+
+
+@router.get("/supervisor/overview")
+async def overview(state: StateDep, who: SupervisorDep) -> dict[str, Any]:
+    await _heartbeat(state, who)
+    return await supervisor_overview(state.redis, state.queue, state.settings.urgent_wait_alert_seconds)
+
+
+@router.websocket("/counsellor/ws")
+async def dashboard_socket(websocket: WebSocket, token: Annotated[str, Query(max_length=2000)] = "") -> None:
+    """Pushes the queue (and, for supervisors, the overview) whenever it changes."""
+    state: AppState = websocket.app.state.lyt
+    await websocket.accept()
+    who = decode_token(state.settings, token)
+    if who is None:
+        await websocket.close(code=4401, reason="invalid token")
+        return
+    hub = websocket.app.state.hub
+    wakeups = hub.subscribe(redis_keys.DASHBOARD_CHANNEL)
+    import asyncio
+
+    try:
+        while True:
+            await _heartbeat(state, who)
+            for cid in await state.redis.smembers(redis_keys.counsellor_held(who.name)):
+                await state.queue.renew_lease(cid)
+            payload: dict[str, Any] = {"type": "queue", "queue": await queue_summaries(state.redis)}
+            payload["held"] = sorted(await state.redis.smembers(redis_keys.counsellor_held(who.name)))
+            if who.is_supervisor:
+                payload["overview"] = await supervisor_overview(
+                    state.redis, state.queue, state.settings.urgent_wait_alert_seconds
+                )
+            await websocket.send_json(payload)
+            try:
+                await asyncio.wait_for(wakeups.get(), timeout=5.0)
+            except TimeoutError:
+                pass
+    except Exception:  # noqa: BLE001 - the client went away
+        return
+    finally:
+        hub.unsubscribe(redis_keys.DASHBOARD_CHANNEL, wakeups)
+
+
+@router.websocket("/counsellor/conversations/{conversation_id}/ws")
+async def counsellor_chat_socket(
+    websocket: WebSocket,
+    conversation_id: str,
+    token: Annotated[str, Query(max_length=2000)] = "",
+    after: Annotated[str | None, Query(max_length=40)] = None,
+) -> None:
+    state: AppState = websocket.app.state.lyt
+    await websocket.accept()
+    who = decode_token(state.settings, token)
+    if who is None:
+        await websocket.close(code=4401, reason="invalid token")
+        return
+    try:
+        await _held(state, conversation_id, who)
+    except HTTPException:
+        await websocket.close(code=4403, reason="you do not hold this conversation")
+        return
+    await stream_events(websocket, state, conversation_id, after, sender="counsellor")

@@ -1,0 +1,122 @@
+"""Read models for the counsellor dashboard: queue summaries, handover summary, supervisor overview."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from redis.asyncio import Redis
+
+from api import redis_keys
+from api.services.queue import HandoffQueue, now_ms
+
+BAND_NAMES = {0: "urgent", 1: "concern", 2: "other"}
+QUEUE_LIST_LIMIT = 200
+
+
+async def triage_reasons(redis: Redis, cid: str) -> tuple[list[str], float]:
+    entries = await redis.lrange(redis_keys.triage_log(cid), 0, -1)
+    reasons: list[str] = []
+    score = 0.0
+    for raw in entries:
+        item = json.loads(raw)
+        score = max(score, float(item.get("score", 0)))
+        for reason in item.get("reasons", []):
+            if reason not in reasons:
+                reasons.append(reason)
+    return reasons[:8], score
+
+
+async def queue_summaries(redis: Redis) -> list[dict[str, Any]]:
+    """Waiting conversations, most urgent first (band, then waiting time). No identifying data."""
+    cids = await redis.zrange(redis_keys.QUEUE, 0, QUEUE_LIST_LIMIT - 1)
+    now = now_ms()
+    items: list[dict[str, Any]] = []
+    for position, cid in enumerate(cids, start=1):
+        meta = await redis.hgetall(redis_keys.conversation(cid))
+        if not meta:
+            continue
+        band = int(meta.get("band", 2))
+        reasons, score = await triage_reasons(redis, cid)
+        items.append(
+            {
+                "conversation_id": cid,
+                "position": position,
+                "band": band,
+                "band_name": BAND_NAMES.get(band, "other"),
+                "level": meta.get("level", "none"),
+                "score": round(score, 3),
+                "reasons": reasons,
+                "lang": meta.get("lang", "da"),
+                "topics": [t for t in meta.get("topics", "").split(",") if t],
+                "waiting_seconds": max(0, (now - int(meta.get("enqueued_ms", now))) // 1000),
+            }
+        )
+    return items
+
+
+async def handover_summary(redis: Redis, cid: str) -> dict[str, Any]:
+    meta = await redis.hgetall(redis_keys.conversation(cid))
+    reasons, score = await triage_reasons(redis, cid)
+    claimed = int(meta.get("claimed_ms", 0) or 0)
+    enqueued = int(meta.get("enqueued_ms", 0) or 0)
+    return {
+        "conversation_id": cid,
+        "level": meta.get("level", "none"),
+        "score": round(score, 3),
+        "reasons": reasons,
+        "lang": meta.get("lang", "da"),
+        "topics": [t for t in meta.get("topics", "").split(",") if t],
+        "mode": meta.get("mode", "bot"),
+        "counsellor": meta.get("counsellor", ""),
+        "answered_articles": await redis.lrange(redis_keys.answered_articles(cid), 0, -1),
+        "waited_seconds": max(0, (claimed - enqueued) // 1000) if claimed and enqueued else None,
+        "notes": [json.loads(n) for n in await redis.lrange(redis_keys.notes(cid), 0, -1)],
+        "risk_changes": json.loads(meta.get("risk_changes", "[]")),
+    }
+
+
+async def supervisor_overview(redis: Redis, queue: HandoffQueue, urgent_alert_seconds: int) -> dict[str, Any]:
+    waiting = await queue_summaries(redis)
+    per_band = {name: 0 for name in BAND_NAMES.values()}
+    for item in waiting:
+        per_band[item["band_name"]] += 1
+    longest = max((item["waiting_seconds"] for item in waiting), default=0)
+    alerts = [item for item in waiting if item["band"] == 0 and item["waiting_seconds"] >= urgent_alert_seconds]
+    online = await redis.zrangebyscore(redis_keys.COUNSELLORS_ONLINE, now_ms() - 60_000, "+inf")
+    counsellors = []
+    for name in online:
+        held = await redis.scard(redis_keys.counsellor_held(name))
+        urgent = await redis.scard(redis_keys.counsellor_held_urgent(name))
+        counsellors.append({"name": name, "held": held, "urgent": urgent, "capacity": queue.capacity})
+    day = await redis.hgetall(redis_keys.day_stats(time.strftime("%Y%m%d")))
+    return {
+        "queue_by_band": per_band,
+        "longest_wait_seconds": longest,
+        "urgent_alerts": [
+            {"conversation_id": a["conversation_id"], "waiting_seconds": a["waiting_seconds"]} for a in alerts
+        ],
+        "counsellors_online": counsellors,
+        "today": day_chart(day),
+    }
+
+
+def day_chart(day: dict[str, str]) -> dict[str, Any]:
+    """Hourly counts and mean waits per band from the day's aggregate counters."""
+    conversations = [int(day.get(f"conv:{h:02d}", 0)) for h in range(24)]
+    waits: dict[str, list[float]] = {}
+    for band, name in BAND_NAMES.items():
+        row = []
+        for hour in range(24):
+            count = int(day.get(f"wait:{band}:{hour:02d}:n", 0))
+            total = float(day.get(f"wait:{band}:{hour:02d}:sum", 0))
+            row.append(round(total / count, 1) if count else 0.0)
+        waits[name] = row
+    return {"conversations_per_hour": conversations, "mean_wait_seconds_per_hour": waits}
+
+
+async def record_day_stat(redis: Redis, field: str, amount: float = 1) -> None:
+    key = redis_keys.day_stats(time.strftime("%Y%m%d"))
+    await redis.hincrbyfloat(key, field, amount)
+    await redis.expire(key, 8 * 86400)
