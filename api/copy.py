@@ -39,6 +39,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "da": "Rådgiverne er her ikke lige nu. Vi åbner igen {opening}. Har du brug for hjælp nu, så ring til {child_line}. Er du i fare, så ring 112.",
         "en": "The counsellors are not here right now. We open again {opening}. If you need help now, call {child_line}. If you are in danger, call 112.",
     },
+    "storage_down": {
+        "da": "Vi kan ikke gemme din besked lige nu. Prøv igen om et øjeblik.",
+        "en": "We can't save your message right now. Please try again in a moment.",
+    },
     "feedback_thanks": {"da": "Tak for din feedback!", "en": "Thanks for your feedback!"},
     "while_waiting": {
         "da": "Mens du venter, kan du læse her:",

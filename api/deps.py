@@ -44,6 +44,11 @@ def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
 async def youth_conversation(
     conversation_id: ConversationId, state: StateDep, token: Annotated[str, Depends(bearer_token)]
 ) -> convs.Conversation:
+    return await authenticate_youth(state, conversation_id, token)
+
+
+async def authenticate_youth(state: AppState, conversation_id: str, token: str) -> convs.Conversation:
+    """The conversation for this bearer token, or 404 (unknown) / 403 (wrong token)."""
     try:
         return await convs.authenticate(state.redis, conversation_id, token)
     except convs.ConversationNotFound:

@@ -15,7 +15,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from api.logging_setup import configure_logging
 from api.metrics import LATENCY, REQUESTS
@@ -62,12 +66,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         socket_timeout=settings.redis_timeout_seconds,
         socket_connect_timeout=settings.redis_timeout_seconds,
         health_check_interval=10,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=1),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
     queue = HandoffQueue(
         redis,
         lease_ms=settings.claim_lease_seconds * 1000,
         capacity=settings.counsellor_capacity,
         urgent_capacity=settings.counsellor_urgent_capacity,
+        reserved_urgent_slots=settings.reserved_urgent_slots,
+        urgent_stretch_slots=settings.urgent_stretch_slots,
     )
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
     app.state.lyt = AppState(

@@ -35,6 +35,10 @@ class RedisServer:
         self.process.wait(10)
         self.process = start_redis(self.port, self.data_dir)
 
+    def restart_after_stop(self) -> None:
+        if self.process.poll() is not None:
+            self.process = start_redis(self.port, self.data_dir)
+
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
@@ -95,8 +99,18 @@ class Gateway:
 
 def _spawn_gateway(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [APP_PY, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log"],
+        [
+            APP_PY,
+            "-m",
+            "uvicorn",
+            "api.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL if not os.environ.get("LYT_TEST_VERBOSE") else None,
@@ -160,8 +174,21 @@ class RasaStack:
 
 def _spawn_rasa(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [RASA_BIN, "run", "--enable-api", "--model", str(MODEL), "--endpoints", "bot/endpoints.yml",
-         "--credentials", "bot/credentials.yml", "--port", str(port), "--interface", "127.0.0.1"],
+        [
+            RASA_BIN,
+            "run",
+            "--enable-api",
+            "--model",
+            str(MODEL),
+            "--endpoints",
+            "bot/endpoints.yml",
+            "--credentials",
+            "bot/credentials.yml",
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+        ],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL if not os.environ.get("LYT_TEST_VERBOSE") else None,
@@ -193,7 +220,11 @@ def rasa_stack(redis_server: RedisServer) -> Iterator[RasaStack]:
         stderr=subprocess.DEVNULL if not os.environ.get("LYT_TEST_VERBOSE") else None,
     )
     stack = RasaStack(
-        f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", _spawn_rasa(rasa_port, env), actions, env,
+        f"http://127.0.0.1:{rasa_port}",
+        f"http://127.0.0.1:{actions_port}",
+        _spawn_rasa(rasa_port, env),
+        actions,
+        env,
         rasa_port,
     )
     wait_http(stack.actions_url + "/health", timeout=120, process=actions)

@@ -35,7 +35,7 @@ def _mount_optional(module: str, attribute: str, name: str) -> None:
 
 _mount_optional("knowledge.search.cli", "kb_app", "kb")
 _mount_optional("knowledge.triage.cli", "triage_app", "triage")
-_mount_optional("bench.simulation.cli", "simulate_app", "simulate")
+_mount_optional("api.capacity.cli", "simulate_app", "simulate")
 
 
 def main() -> None:

@@ -2,14 +2,20 @@
 -- KEYS[1] queue zset, KEYS[2] leases zset, KEYS[3] conversation meta hash,
 -- KEYS[4] counsellor held set, KEYS[5] counsellor held-urgent set
 -- ARGV[1] cid, ARGV[2] counsellor name, ARGV[3] now ms, ARGV[4] lease ms,
--- ARGV[5] capacity, ARGV[6] urgent capacity, ARGV[7] TTL seconds for the held sets
+-- ARGV[5] capacity, ARGV[6] urgent capacity, ARGV[7] TTL seconds for the held sets,
+-- ARGV[8] slots reserved for urgent chats, ARGV[9] extra slots an urgent chat may stretch into
+-- Capacity rule (chosen by the capacity simulation, see docs/PERFORMANCE.md): a non-urgent chat needs
+-- held < capacity - reserved; an urgent chat needs held < capacity + stretch and urgent held < urgent capacity.
 -- Returns {"ok", enqueued_ms, band} or {"error", reason} with reason
 -- "not_waiting" | "capacity" | "urgent_capacity". Exactly one of many concurrent claims wins.
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return {'error', 'not_waiting'} end
 local band = redis.call('HGET', KEYS[3], 'band') or '2'
-if redis.call('SCARD', KEYS[4]) >= tonumber(ARGV[5]) then return {'error', 'capacity'} end
-if band == '0' and redis.call('SCARD', KEYS[5]) >= tonumber(ARGV[6]) then
-  return {'error', 'urgent_capacity'}
+local held = redis.call('SCARD', KEYS[4])
+if band == '0' then
+  if held >= tonumber(ARGV[5]) + tonumber(ARGV[9]) then return {'error', 'capacity'} end
+  if redis.call('SCARD', KEYS[5]) >= tonumber(ARGV[6]) then return {'error', 'urgent_capacity'} end
+elseif held >= tonumber(ARGV[5]) - tonumber(ARGV[8]) then
+  return {'error', 'capacity'}
 end
 local now = tonumber(ARGV[3])
 redis.call('ZREM', KEYS[1], ARGV[1])

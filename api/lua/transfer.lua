@@ -2,14 +2,20 @@
 -- KEYS[1] leases zset, KEYS[2] conversation meta hash, KEYS[3] from held set, KEYS[4] from held-urgent set,
 -- KEYS[5] to held set, KEYS[6] to held-urgent set
 -- ARGV[1] cid, ARGV[2] from name, ARGV[3] to name, ARGV[4] now ms, ARGV[5] lease ms,
--- ARGV[6] capacity, ARGV[7] urgent capacity, ARGV[8] TTL seconds for the held sets
+-- ARGV[6] capacity, ARGV[7] urgent capacity, ARGV[8] TTL seconds for the held sets,
+-- ARGV[9] reserved urgent slots, ARGV[10] urgent stretch slots (the same capacity rule as claim.lua)
 -- Returns {"ok"} or {"error", "not_held" | "capacity" | "urgent_capacity"}.
 if redis.call('HGET', KEYS[2], 'counsellor') ~= ARGV[2] or redis.call('HGET', KEYS[2], 'mode') ~= 'human' then
   return {'error', 'not_held'}
 end
 local band = redis.call('HGET', KEYS[2], 'band') or '2'
-if redis.call('SCARD', KEYS[5]) >= tonumber(ARGV[6]) then return {'error', 'capacity'} end
-if band == '0' and redis.call('SCARD', KEYS[6]) >= tonumber(ARGV[7]) then return {'error', 'urgent_capacity'} end
+local held = redis.call('SCARD', KEYS[5])
+if band == '0' then
+  if held >= tonumber(ARGV[6]) + tonumber(ARGV[10]) then return {'error', 'capacity'} end
+  if redis.call('SCARD', KEYS[6]) >= tonumber(ARGV[7]) then return {'error', 'urgent_capacity'} end
+elseif held >= tonumber(ARGV[6]) - tonumber(ARGV[9]) then
+  return {'error', 'capacity'}
+end
 redis.call('SREM', KEYS[3], ARGV[1])
 redis.call('SREM', KEYS[4], ARGV[1])
 redis.call('SADD', KEYS[5], ARGV[1])

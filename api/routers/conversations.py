@@ -8,16 +8,18 @@ import json
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
+from redis.exceptions import RedisError
 
 from api import redis_keys
 from api.copy import text as copy
-from api.deps import StateDep, YouthConversation
+from api.deps import ConversationId, StateDep, YouthConversation, authenticate_youth, bearer_token
 from api.services import conversations as convs
 from api.services import ratelimit
 from api.services.events import Event, append_events, publish_ephemeral, read_events, valid_event_id
-from api.services.messages import handle_youth_message, queue_event
+from api.services.messages import handle_youth_message, queue_event, storage_unavailable
 from api.services.queue import QueueError
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
@@ -67,13 +69,24 @@ async def create_conversation(
     return ConversationCreated(conversation_id=cid, token=token, lang=lang)
 
 
-@router.post("/{conversation_id}/messages", response_model=EventsOut)
-async def send_message(conv: YouthConversation, body: YouthMessage, state: StateDep) -> EventsOut:
-    if conv.mode == "ended":
-        raise HTTPException(status.HTTP_409_CONFLICT, "this conversation has ended")
-    if not await ratelimit.hit(state.redis, "msg:" + conv.cid, state.settings.messages_per_minute, 60):
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many messages; wait a moment")
-    events = await handle_youth_message(state, conv, body.text, body.client_msg_id)
+@router.post(
+    "/{conversation_id}/messages",
+    response_model=EventsOut,
+    responses={503: {"description": "Storage briefly unavailable; urgent messages still get the safety text"}},
+)
+async def send_message(
+    conversation_id: ConversationId, body: YouthMessage, state: StateDep, token: Annotated[str, Depends(bearer_token)]
+) -> EventsOut | JSONResponse:
+    try:
+        conv = await authenticate_youth(state, conversation_id, token)
+        if conv.mode == "ended":
+            raise HTTPException(status.HTTP_409_CONFLICT, "this conversation has ended")
+        if not await ratelimit.hit(state.redis, "msg:" + conv.cid, state.settings.messages_per_minute, 60):
+            raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many messages; wait a moment")
+        events = await handle_youth_message(state, conv, body.text, body.client_msg_id)
+    except RedisError:
+        # Nothing could be stored, but the safety message is computed in-process and still shown.
+        return storage_unavailable(state, body.text)
     return EventsOut(events=events)
 
 

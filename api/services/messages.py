@@ -10,6 +10,8 @@ import json
 import logging
 from typing import Any
 
+from fastapi.responses import JSONResponse
+
 from api import redis_keys
 from api.copy import text as copy
 from api.services import conversations as convs
@@ -177,6 +179,20 @@ async def _feedback(state: AppState, command: str, lang: str) -> list[Event]:
     if article:
         await state.redis.hincrby(redis_keys.KB_FEEDBACK, f"{article}:{helpful}", 1)
     return [bot_event(copy("feedback_thanks", lang))]
+
+
+def storage_unavailable(state: AppState, raw_text: str) -> JSONResponse:
+    """503 when Redis is unreachable; urgent and concern messages still get the safety text."""
+    lang = resolve_language(raw_text, "da")
+    body: dict[str, Any] = {"detail": copy("storage_down", lang), "events": []}
+    try:
+        level = state.triage.judge(raw_text, []).level
+    except Exception:  # noqa: BLE001 - never let a triage fault hide the 503
+        level = "urgent"
+    if level in ("urgent", "concern"):
+        body["safety"] = _safety(lang)
+        body["events"] = [system_event(body["safety"])]
+    return JSONResponse(body, status_code=503)
 
 
 def _safety(lang: str) -> str:

@@ -44,15 +44,34 @@ class QueueError(Exception):
 class HandoffQueue:
     """Owns the Lua scripts. One instance per gateway process, created at start-up."""
 
-    def __init__(self, redis: Redis, lease_ms: int, capacity: int, urgent_capacity: int) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        lease_ms: int,
+        capacity: int,
+        urgent_capacity: int,
+        reserved_urgent_slots: int = 1,
+        urgent_stretch_slots: int = 1,
+    ) -> None:
         self.redis = redis
         self.lease_ms = lease_ms
         self.capacity = capacity
         self.urgent_capacity = urgent_capacity
+        self.reserved_urgent_slots = reserved_urgent_slots
+        self.urgent_stretch_slots = urgent_stretch_slots
         self._scripts: dict[str, AsyncScript] = {
             name: redis.register_script((LUA_DIR / f"{name}.lua").read_text())
             for name in ("enqueue", "claim", "release", "transfer", "finish")
         }
+
+    def _capacity_args(self) -> list[int]:
+        return [
+            self.capacity,
+            self.urgent_capacity,
+            HELD_SET_TTL_SECONDS,
+            self.reserved_urgent_slots,
+            self.urgent_stretch_slots,
+        ]
 
     def _held_keys(self, name: str) -> list[str]:
         return [redis_keys.counsellor_held(name), redis_keys.counsellor_held_urgent(name)]
@@ -76,7 +95,7 @@ class HandoffQueue:
                 redis_keys.conversation(cid),
                 *self._held_keys(counsellor),
             ],
-            args=[cid, counsellor, now_ms(), self.lease_ms, self.capacity, self.urgent_capacity, HELD_SET_TTL_SECONDS],
+            args=[cid, counsellor, now_ms(), self.lease_ms, *self._capacity_args()],
         )
         if _s(result[0]) != "ok":
             raise QueueError(_s(result[1]))
@@ -113,9 +132,7 @@ class HandoffQueue:
                 to_name,
                 now_ms(),
                 self.lease_ms,
-                self.capacity,
-                self.urgent_capacity,
-                HELD_SET_TTL_SECONDS,
+                *self._capacity_args(),
             ],
         )
         if _s(result[0]) != "ok":

@@ -37,7 +37,9 @@ def ws_url(base: str, cid: str, token: str, after: str | None = None) -> str:
     return url + (f"&after={after}" if after else "")
 
 
-def collect_ws(base: str, cid: str, token: str, after: str | None, until: int, timeout: float = 10) -> list[dict[str, Any]]:
+def collect_ws(
+    base: str, cid: str, token: str, after: str | None, until: int, timeout: float = 10
+) -> list[dict[str, Any]]:
     """Open the socket and read events until `until` events with ids arrived."""
     received: list[dict[str, Any]] = []
     with connect(ws_url(base, cid, token, after), open_timeout=timeout) as socket:

@@ -106,9 +106,12 @@ def test_authorization_rules(gateway: Gateway, staff: dict[str, dict[str, str]])
     overview = httpx.get(f"{gateway.url}/api/v1/supervisor/overview", headers=staff["sara"]).json()
     assert {"queue_by_band", "longest_wait_seconds", "counsellors_online", "today"} <= overview.keys()
     # A counsellor token cannot use a youth endpoint.
-    assert httpx.post(
-        f"{gateway.url}/api/v1/conversations/{cid}/messages", json={"text": "hej"}, headers=staff["anna"]
-    ).status_code == 403
+    assert (
+        httpx.post(
+            f"{gateway.url}/api/v1/conversations/{cid}/messages", json={"text": "hej"}, headers=staff["anna"]
+        ).status_code
+        == 403
+    )
     # Bad outcome value is a clear 422.
     assert httpx.post(base + "/close", json={"outcome": "whatever"}, headers=staff["anna"]).status_code == 422
 
@@ -129,7 +132,12 @@ def test_counsellor_lowers_risk_and_it_is_recorded(
     cid, _ = waiting_conversation(gateway.url, "i want to kill myself", "en")
     httpx.post(f"{gateway.url}/api/v1/queue/{cid}/claim", headers=staff["anna"]).raise_for_status()
     base = f"{gateway.url}/api/v1/counsellor/conversations/{cid}"
-    assert httpx.post(base + "/risk", json={"level": "concern", "note": "talked it through"}, headers=staff["anna"]).status_code == 200
+    assert (
+        httpx.post(
+            base + "/risk", json={"level": "concern", "note": "talked it through"}, headers=staff["anna"]
+        ).status_code
+        == 200
+    )
     summary = httpx.get(base, headers=staff["anna"]).json()
     assert summary["level"] == "concern"
     assert summary["risk_changes"][0]["from"] == "urgent" and summary["risk_changes"][0]["by"] == "anna"

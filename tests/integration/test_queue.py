@@ -24,7 +24,7 @@ async def aredis(redis_server: RedisServer) -> AsyncIterator[Redis]:
     await client.aclose()
 
 
-def make_queue(redis: Redis, capacity: int = 3, urgent_capacity: int = 1, lease_ms: int = 60_000) -> HandoffQueue:
+def make_queue(redis: Redis, capacity: int = 3, urgent_capacity: int = 2, lease_ms: int = 60_000) -> HandoffQueue:
     return HandoffQueue(redis, lease_ms=lease_ms, capacity=capacity, urgent_capacity=urgent_capacity)
 
 
@@ -88,20 +88,41 @@ async def test_hundred_concurrent_claims_have_exactly_one_winner(aredis: Redis, 
     assert await aredis.zscore(redis_keys.QUEUE_LEASES, cid) is not None
 
 
-async def test_capacity_and_urgent_capacity_are_enforced_on_claim(aredis: Redis) -> None:
-    queue = make_queue(aredis, capacity=2, urgent_capacity=1)
-    urgent_a, urgent_b, other_a, other_b = [await new_conv(aredis) for _ in range(4)]
-    for cid, level in ((urgent_a, "urgent"), (urgent_b, "urgent"), (other_a, "none"), (other_b, "none")):
-        await queue.enqueue(cid, level)
-    await queue.claim(urgent_a, "anna")
-    with pytest.raises(QueueError) as urgent_full:
-        await queue.claim(urgent_b, "anna")
-    assert urgent_full.value.reason == "urgent_capacity"
-    await queue.claim(other_a, "anna")
+async def test_capacity_rule_reserves_a_slot_for_urgent_and_lets_urgent_stretch(aredis: Redis) -> None:
+    # capacity 3, one slot reserved for urgent, urgent may stretch one beyond, at most 2 urgent.
+    queue = make_queue(aredis, capacity=3, urgent_capacity=2)
+    others = [await new_conv(aredis) for _ in range(3)]
+    urgents = [await new_conv(aredis) for _ in range(3)]
+    for cid in others:
+        await queue.enqueue(cid, "none")
+    for cid in urgents:
+        await queue.enqueue(cid, "urgent")
+    await queue.claim(others[0], "anna")
+    await queue.claim(others[1], "anna")
+    with pytest.raises(QueueError) as reserved:
+        await queue.claim(others[2], "anna")  # the third slot is kept for an urgent chat
+    assert reserved.value.reason == "capacity"
+    await queue.claim(urgents[0], "anna")  # the reserved slot
+    await queue.claim(urgents[1], "anna")  # the stretch slot (4 chats)
     with pytest.raises(QueueError) as full:
-        await queue.claim(other_b, "anna")
+        await queue.claim(urgents[2], "anna")
     assert full.value.reason == "capacity"
-    assert await aredis.zrange(redis_keys.QUEUE, 0, -1) == [urgent_b, other_b]
+    await queue.claim(urgents[2], "bo")
+    await queue.claim(others[2], "bo")
+    with pytest.raises(QueueError):
+        await queue.claim(others[2], "carl")
+    assert await aredis.zcard(redis_keys.QUEUE) == 0
+
+
+async def test_urgent_capacity_limits_urgent_chats(aredis: Redis) -> None:
+    queue = make_queue(aredis, capacity=5, urgent_capacity=1)
+    first, second = await new_conv(aredis), await new_conv(aredis)
+    await queue.enqueue(first, "urgent")
+    await queue.enqueue(second, "urgent")
+    await queue.claim(first, "anna")
+    with pytest.raises(QueueError) as urgent_full:
+        await queue.claim(second, "anna")
+    assert urgent_full.value.reason == "urgent_capacity"
 
 
 async def test_release_puts_it_back_in_its_original_place(aredis: Redis) -> None:
@@ -120,7 +141,7 @@ async def test_release_puts_it_back_in_its_original_place(aredis: Redis) -> None
 
 
 async def test_transfer_moves_the_hold_and_checks_capacity(aredis: Redis) -> None:
-    queue = make_queue(aredis, capacity=1)
+    queue = make_queue(aredis, capacity=2)
     cid, other = await new_conv(aredis), await new_conv(aredis)
     await queue.enqueue(cid, "concern")
     await queue.enqueue(other, "none")

@@ -18,8 +18,16 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("hej", "da"), ("jeg bliver mobbet i skolen", "da"), ("hvad gør jeg", "da"), ("hey", "en"),
-     ("someone shared my nudes", "en"), ("i feel so alone", "en"), ("ok", None), ("💀", None)],
+    [
+        ("hej", "da"),
+        ("jeg bliver mobbet i skolen", "da"),
+        ("hvad gør jeg", "da"),
+        ("hey", "en"),
+        ("someone shared my nudes", "en"),
+        ("i feel so alone", "en"),
+        ("ok", None),
+        ("💀", None),
+    ],
 )
 def test_language_detection(text: str, lang: str | None) -> None:
     assert detect_language(text) == lang
@@ -55,12 +63,25 @@ def test_rasa_custom_payloads_become_events_and_actions() -> None:
     reply = interpret(
         [
             {"recipient_id": "x", "text": "Hej!"},
-            {"recipient_id": "x", "custom": {"lyt": "article", "text": "Sådan gør du", "article": {"id": "a-da", "title": "A", "url": "/articles/a-da"}, "buttons": [{"title": "Ja", "payload": "/feedback"}]}},
+            {
+                "recipient_id": "x",
+                "custom": {
+                    "lyt": "article",
+                    "text": "Sådan gør du",
+                    "article": {"id": "a-da", "title": "A", "url": "/articles/a-da"},
+                    "buttons": [{"title": "Ja", "payload": "/feedback"}],
+                },
+            },
             {"recipient_id": "x", "custom": {"lyt": "decline", "text": "Det kan jeg ikke hjælpe med"}},
             {"recipient_id": "x", "custom": {"lyt": "handoff", "reason": "user_request", "text": "Jeg finder en"}},
         ]
     )
-    assert [e.get("text") for e in reply.events] == ["Hej!", "Sådan gør du", "Det kan jeg ikke hjælpe med", "Jeg finder en"]
+    assert [e.get("text") for e in reply.events] == [
+        "Hej!",
+        "Sådan gør du",
+        "Det kan jeg ikke hjælpe med",
+        "Jeg finder en",
+    ]
     assert reply.events[1]["article"]["url"] == "/articles/a-da"
     assert reply.handoff_reason == "user_request"
     assert reply.gap_kind == "decline"

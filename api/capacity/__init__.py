@@ -1,0 +1,1 @@
+"""Capacity simulation of the handoff queue (SimPy): policies, planning and reports."""
