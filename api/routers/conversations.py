@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 import uuid
 from typing import Annotated, Literal
 
@@ -24,6 +25,7 @@ from api.services.queue import QueueError
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 MAX_MESSAGE_CHARS = 2000
+TYPING_INTERVAL_SECONDS = 1.5
 
 
 class NewConversation(BaseModel):
@@ -188,7 +190,10 @@ async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: 
                     ephemeral.pop("sender", None)
                     await websocket.send_json(ephemeral)
 
+    last_typing = 0.0
+
     async def receive() -> None:
+        nonlocal last_typing
         while True:
             raw = await asyncio.wait_for(websocket.receive(), timeout=settings.ws_idle_timeout_seconds)
             if raw["type"] == "websocket.disconnect":
@@ -206,6 +211,10 @@ async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: 
                 await websocket.close(code=1007, reason="frames must be JSON")
                 return
             if isinstance(frame, dict) and frame.get("type") == "typing":
+                now = time.monotonic()
+                if now - last_typing < TYPING_INTERVAL_SECONDS:
+                    continue  # throttled: a flood of typing frames costs nothing
+                last_typing = now
                 await publish_ephemeral(
                     state.redis,
                     cid,
