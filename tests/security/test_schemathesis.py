@@ -18,9 +18,25 @@ ST = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "st")
 
 def run_schemathesis(base: str, header: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [ST, "run", f"{base}/openapi.json", "--checks", "not_a_server_error", "--max-examples", "25",
-         "--seed", "7", "-H", header, "--request-timeout", "20"],
-        capture_output=True, text=True, timeout=900, check=False,
+        [
+            ST,
+            "run",
+            f"{base}/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            "25",
+            "--seed",
+            "7",
+            "-H",
+            header,
+            "--request-timeout",
+            "20",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
 
 

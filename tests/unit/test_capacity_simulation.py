@@ -12,10 +12,7 @@ def test_at_three_times_overload_the_chosen_policy_reaches_urgent_fast_and_fifo_
     assert abs(results["fifo"].overload - 3.0) < 0.01
     assert results["fifo"].bands["urgent"].reached_within_5_min < 0.5
     assert results["reserved_stretch"].bands["urgent"].reached_within_5_min >= 0.94
-    assert (
-        results["bands"].bands["urgent"].reached_within_5_min
-        > results["fifo"].bands["urgent"].reached_within_5_min
-    )
+    assert results["bands"].bands["urgent"].reached_within_5_min > results["fifo"].bands["urgent"].reached_within_5_min
 
 
 def test_more_demand_never_needs_fewer_counsellors() -> None:
