@@ -124,3 +124,15 @@ def test_health_and_readiness_report_each_dependency(gateway: Gateway) -> None:
     assert ready["checks"]["rasa"] == "down"
     assert ready["status"] == "degraded"
     assert "lyt_http_requests_total" in httpx.get(f"{gateway.url}/metrics").text
+
+
+def test_article_pages_and_index_in_both_languages(gateway: Gateway) -> None:
+    index_da = httpx.get(f"{gateway.url}/articles")
+    index_en = httpx.get(f"{gateway.url}/articles?lang=en")
+    assert index_da.status_code == 200 and 'lang="da"' in index_da.text
+    assert index_en.status_code == 200 and 'lang="en"' in index_en.text
+    page = httpx.get(f"{gateway.url}/articles/sextortion-dont-pay-en")
+    assert page.status_code == 200
+    assert "Content-Security-Policy" in page.headers
+    assert "What you can do now" in page.text and "/articles/sextortion-dont-pay-da" in page.text
+    assert httpx.get(f"{gateway.url}/articles/does-not-exist").status_code == 404

@@ -1,0 +1,147 @@
+"""`action_answer_knowledge`: answer a question from the knowledge base (knowledge.search).
+
+Rasa runs this action for intent `ask_knowledge` and for `nlu_fallback`. It sends one custom payload
+(docs/ARCHITECTURE.md, "Custom payloads from Rasa"):
+
+  answer  -> {"lyt": "article", "article": {"id", "title", "url"}, "text", "buttons"}
+  clarify -> {"lyt": "clarify", "text", "buttons"}     buttons: topic titles, payload = a topic question
+  decline -> {"lyt": "decline", "text", "buttons"}
+  search unavailable -> {"lyt": "handoff_offer", "text"}  (the gateway adds "talk to a person")
+
+The knowledge base is loaded once per process, on first use (or by a background warm-up when the
+action server creates the action), never at import time. Loading and searching run in a worker
+thread so the action server's event loop stays free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import threading
+from typing import TYPE_CHECKING, Any, Protocol
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.language import Lang, conversation_lang, text
+from actions.topics import topic_buttons
+
+if TYPE_CHECKING:
+    from knowledge.search import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+ACTION_NAME = "action_answer_knowledge"
+MAX_FOLLOW_UPS = 3
+WARMUP_ENV = "LYT_KB_WARMUP"  # "0" disables loading the knowledge base when the action server starts
+
+
+class HitLike(Protocol):
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def section_text(self) -> str: ...
+
+
+class ArticleLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+
+
+class _KnowledgeBaseHolder:
+    """A lazy, thread-safe, per-process singleton of `knowledge.search.KnowledgeBase`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kb: KnowledgeBase | None = None
+
+    def get(self) -> KnowledgeBase:
+        if self._kb is None:
+            with self._lock:
+                if self._kb is None:
+                    from knowledge.search import KnowledgeBase  # lazy: heavy, and may be absent
+
+                    self._kb = KnowledgeBase.load()
+        return self._kb
+
+    def warm_up_in_background(self) -> None:
+        def load() -> None:
+            try:
+                self.get()
+            except Exception:  # the first question retries and reports it
+                log.exception("knowledge base warm-up failed")
+
+        threading.Thread(target=load, name="kb-warmup", daemon=True).start()
+
+
+KNOWLEDGE_BASE = _KnowledgeBaseHolder()
+
+
+class ActionAnswerKnowledge(Action):  # type: ignore[misc]  # rasa_sdk ships no type information
+    def __init__(self) -> None:
+        super().__init__()
+        if os.environ.get(WARMUP_ENV, "1") != "0":
+            KNOWLEDGE_BASE.warm_up_in_background()
+
+    def name(self) -> str:
+        return ACTION_NAME
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = conversation_lang(tracker)
+        question = str(tracker.latest_message.get("text") or "")
+        try:
+            payload = await asyncio.to_thread(answer_payload, question, lang)
+        except Exception:  # import errors included: never leave the user without a reply
+            log.exception("knowledge search failed")
+            payload = {"lyt": "handoff_offer", "text": text("unavailable", lang)}
+        dispatcher.utter_message(json_message=payload)
+        return []
+
+
+def answer_payload(question: str, lang: Lang) -> dict[str, Any]:
+    """Search the knowledge base and build the custom payload for the gateway."""
+    decision = KNOWLEDGE_BASE.get().answer(question, lang)
+    hits: list[HitLike] = list(decision.hits)
+    if decision.kind == "answer" and decision.article is not None:
+        return article_payload(decision.article, hits, lang)
+    if decision.kind == "clarify":
+        buttons = topic_buttons([hit.topic for hit in hits], lang)
+        return {"lyt": "clarify", "text": text("clarify", lang), "buttons": buttons}
+    return {"lyt": "decline", "text": text("decline", lang), "buttons": [counsellor_button(lang)]}
+
+
+def article_payload(article: ArticleLike, hits: list[HitLike], lang: Lang) -> dict[str, Any]:
+    section = next((hit.section_text for hit in hits if hit.article_id == article.id and hit.section_text), "")
+    parts = [article.summary.strip(), section.strip(), text("was_it_helpful", lang)]
+    other_topics = [hit.topic for hit in hits if hit.topic != article.topic]
+    buttons = [
+        *topic_buttons(other_topics, lang, limit=MAX_FOLLOW_UPS),
+        feedback_button(text("helpful_yes", lang), "yes", article.id),
+        feedback_button(text("helpful_no", lang), "no", article.id),
+    ]
+    return {
+        "lyt": "article",
+        "article": {"id": article.id, "title": article.title, "url": f"/articles/{article.id}"},
+        "text": "\n\n".join(part for part in parts if part),
+        "buttons": buttons,
+    }
+
+
+def feedback_button(title: str, helpful: str, article_id: str) -> dict[str, str]:
+    entities = json.dumps({"helpful": helpful, "article": article_id}, separators=(",", ":"))
+    return {"title": title, "payload": f"/feedback{entities}"}
+
+
+def counsellor_button(lang: Lang) -> dict[str, str]:
+    return {"title": text("talk_to_counsellor", lang), "payload": "/ask_human"}
