@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from api import redis_keys
 from api.copy import text as copy
 from api.services import conversations as convs
+from api.services.articles import article_catalogue, articles_for_topic
 from api.services.events import Event, append_events, bot_event, read_events, system_event
 from api.services.hours import is_open, next_opening
 from api.services.pii import scrub
@@ -111,6 +112,10 @@ async def _bot_turn(
     events = list(reply.events)
     if reply.article:
         await state.redis.rpush(redis_keys.answered_articles(conv.cid), reply.article["title"])
+        page = article_catalogue().get(reply.article["id"])
+        if page and page.topic not in conv.topics.split(","):
+            conv.topics = ",".join([t for t in conv.topics.split(",") if t][-2:] + [page.topic])
+            await state.redis.hset(redis_keys.conversation(conv.cid), "topics", conv.topics)
     if reply.gap_kind:
         await state.redis.zincrby(redis_keys.KB_GAPS, 1, stored_text.strip().lower()[:300])
         await state.redis.expire(redis_keys.KB_GAPS, state.settings.conversation_ttl_seconds)
@@ -152,7 +157,24 @@ async def _handoff(state: AppState, conv: convs.Conversation, level: str, lang: 
     if status == "queued":
         events.append(system_event(copy("queued", lang), _queue_buttons(lang)))
     events.append(await queue_event(state, conv.cid, lang))
+    if status == "queued":
+        events.extend(_while_waiting(conv, lang))
     return events
+
+
+def _while_waiting(conv: convs.Conversation, lang: str) -> list[Event]:
+    """Self-help for the conversation's latest topic while the young person waits."""
+    topics = [t for t in conv.topics.split(",") if t]
+    if not topics:
+        return []
+    suggestions = articles_for_topic(topics[-1], lang, limit=1)
+    return [
+        bot_event(
+            copy("while_waiting", lang) + " " + page.summary,
+            article={"id": page.id, "title": page.title, "url": page.url},
+        )
+        for page in suggestions
+    ]
 
 
 async def queue_event(state: AppState, cid: str, lang: str) -> Event:
