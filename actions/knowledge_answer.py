@@ -26,7 +26,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.language import Lang, conversation_lang, text
+from actions.language import Lang, as_lang, conversation_lang, text
 from actions.topics import topic_buttons
 
 if TYPE_CHECKING:
@@ -112,6 +112,7 @@ class ActionAnswerKnowledge(Action):  # type: ignore[misc]  # rasa_sdk ships no 
 def answer_payload(question: str, lang: Lang) -> dict[str, Any]:
     """Search the knowledge base and build the custom payload for the gateway."""
     decision = KNOWLEDGE_BASE.get().answer(question, lang)
+    lang = as_lang(decision.lang)  # the search answers in the question's language when it is clear
     hits: list[HitLike] = list(decision.hits)
     if decision.kind == "answer" and decision.article is not None:
         return article_payload(decision.article, hits, lang)

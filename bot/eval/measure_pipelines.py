@@ -13,6 +13,9 @@ For every config it:
      conversations of TURNS messages through /webhooks/rest/webhook, one request at a time: p50/p95;
      then CONCURRENCY clients at once: requests per second.
 Results: var/eval/results.json and a Markdown table on stdout.
+Environment: LYT_EVAL_ENDPOINTS (default bot/endpoints.yml), LYT_EVAL_TAG (suffix of the result name),
+LYT_EVAL_SKIP_TRAIN=1 / LYT_EVAL_SKIP_CV=1 (reuse the model / the earlier CV score), LYT_EVAL_CONVERSATIONS,
+LYT_EVAL_TURNS, LYT_EVAL_CONCURRENCY, LYT_EVAL_CONCURRENT_REQUESTS.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ TURNS = int(os.environ.get("LYT_EVAL_TURNS", "100"))
 CONCURRENCY = int(os.environ.get("LYT_EVAL_CONCURRENCY", "8"))
 CONCURRENT_REQUESTS = int(os.environ.get("LYT_EVAL_CONCURRENT_REQUESTS", "400"))
 SKIP_CV = os.environ.get("LYT_EVAL_SKIP_CV") == "1"
+ENDPOINTS = os.environ.get("LYT_EVAL_ENDPOINTS", "bot/endpoints.yml")
+TAG = os.environ.get("LYT_EVAL_TAG", "")  # appended to result names, e.g. "+plain-redis"
+SKIP_TRAIN = os.environ.get("LYT_EVAL_SKIP_TRAIN") == "1"  # reuse var/eval/models/<name>.tar.gz
 
 
 def holdout_examples() -> list[tuple[str, str]]:
@@ -58,17 +64,41 @@ def run(cmd: list[str], log: Path) -> float:
 
 
 def train(config: Path, name: str) -> float:
-    cmd = [RASA, "train", "--config", str(config), "--domain", "bot/domain", "--data", "bot/data",
-           "--out", str(OUT / "models"), "--fixed-model-name", name, "--force"]
+    cmd = [
+        RASA,
+        "train",
+        "--config",
+        str(config),
+        "--domain",
+        "bot/domain",
+        "--data",
+        "bot/data",
+        "--out",
+        str(OUT / "models"),
+        "--fixed-model-name",
+        name,
+        "--force",
+    ]
     return run(cmd, OUT / f"train_{name}.log")
 
 
-def cross_validation_f1(config: Path, name: str) -> float | None:
-    if SKIP_CV:
-        return None
+def cross_validation_f1(config: Path, name: str) -> float:
     out = OUT / f"cv_{name}"
-    cmd = [RASA, "test", "nlu", "--config", str(config), "--nlu", "bot/data/nlu", "--cross-validation",
-           "--folds", "5", "--out", str(out), "--no-plot"]
+    cmd = [
+        RASA,
+        "test",
+        "nlu",
+        "--config",
+        str(config),
+        "--nlu",
+        "bot/data/nlu",
+        "--cross-validation",
+        "--folds",
+        "5",
+        "--out",
+        str(out),
+        "--no-plot",
+    ]
     run(cmd, OUT / f"cv_{name}.log")
     report = json.loads((out / "intent_report.json").read_text())
     return float(report["macro avg"]["f1-score"])
@@ -114,8 +144,9 @@ def free_port() -> int:
 
 def post(port: int, sender: str, text: str) -> float:
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     start = time.perf_counter()
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - local server
         response.read()
@@ -131,9 +162,26 @@ def latency(name: str) -> dict[str, float]:
     port = free_port()
     log = (OUT / f"serve_{name}.log").open("w")
     server = subprocess.Popen(
-        [RASA, "run", "--enable-api", "--model", str(OUT / "models" / f"{name}.tar.gz"), "--endpoints",
-         "bot/endpoints.yml", "--credentials", "bot/credentials.yml", "--port", str(port), "--interface",
-         "127.0.0.1"], cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            RASA,
+            "run",
+            "--enable-api",
+            "--model",
+            str(OUT / "models" / f"{name}.tar.gz"),
+            "--endpoints",
+            ENDPOINTS,
+            "--credentials",
+            "bot/credentials.yml",
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+        ],
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         for _ in range(300):
             try:
@@ -141,17 +189,23 @@ def latency(name: str) -> dict[str, float]:
                 break
             except OSError:
                 time.sleep(1)
-        texts = [text for text, _ in holdout_examples()]
+        examples = holdout_examples()
+        texts = [text for text, _ in examples]
         rng = random.Random(7)
         run_id = f"{name}-{time.time_ns()}"
-        for warm in range(5):
+        for _ in range(5):
             post(port, f"warm-{run_id}", rng.choice(texts))
         by_turn: list[list[float]] = [[] for _ in range(TURNS)]
+        knowledge_turns: list[float] = []  # ask_knowledge: a round trip to the action server
+        response_turns: list[float] = []  # everything else: answered by Rasa alone
         for conversation in range(CONVERSATIONS):
             sender = f"eval-{run_id}-{conversation}"
             post(port, sender, '/set_lang{"lang":"' + ("da" if conversation % 2 == 0 else "en") + '"}')
             for turn in range(TURNS):
-                by_turn[turn].append(post(port, sender, rng.choice(texts)))
+                text, intent = rng.choice(examples)
+                ms = post(port, sender, text)
+                by_turn[turn].append(ms)
+                (knowledge_turns if intent == "ask_knowledge" else response_turns).append(ms)
         flat = [ms for turn in by_turn for ms in turn]
         first = [ms for turn in by_turn[:10] for ms in turn]
         last = [ms for turn in by_turn[-10:] for ms in turn]
@@ -175,8 +229,13 @@ def latency(name: str) -> dict[str, float]:
             thread.join()
         elapsed = time.perf_counter() - start
         return {
+            "load_average_1min": os.getloadavg()[0],  # the machine may be shared: note how busy it was
             "turn_p50_ms": statistics.median(flat),
             "turn_p95_ms": percentile(flat, 0.95),
+            "response_turn_p50_ms": statistics.median(response_turns),
+            "response_turn_p95_ms": percentile(response_turns, 0.95),
+            "knowledge_turn_p50_ms": statistics.median(knowledge_turns),
+            "knowledge_turn_p95_ms": percentile(knowledge_turns, 0.95),
             "turns_1_10_mean_ms": statistics.fmean(first),
             "turns_91_100_mean_ms": statistics.fmean(last),
             "concurrent_rps": len(results) / elapsed,
@@ -196,20 +255,46 @@ def main() -> None:
     for arg in sys.argv[1:]:
         config = Path(arg)
         name = config.stem if config.name != "config.yml" else "lyt"
-        row: dict[str, Any] = {"config": str(config), "train_seconds": train(config, name)}
-        row["cv_macro_f1"] = cross_validation_f1(config, name)
+        previous = (
+            results.get(name + TAG)
+            or results.get(name)
+            or next((row for key, row in results.items() if key.startswith(name + "+")), {})
+        )
+        row: dict[str, Any] = {"config": str(config)}
+        reuse = SKIP_TRAIN and (OUT / "models" / f"{name}.tar.gz").exists() and "train_seconds" in previous
+        row["train_seconds"] = previous["train_seconds"] if reuse else train(config, name)
+        row["cv_macro_f1"] = previous.get("cv_macro_f1") if SKIP_CV else cross_validation_f1(config, name)
         row.update(holdout_scores(name))
         row.update(latency(name))
-        results[name] = row
+        row["endpoints"] = ENDPOINTS
+        results[name + TAG] = row
         results_file.write_text(json.dumps(results, indent=1))
         print(name, json.dumps(row), flush=True)
-    print("| pipeline | CV intent F1 | holdout F1 | holdout acc | turn p50 ms | turn p95 ms | turn 1-10 / 91-100 ms | rps (8 clients) | p95 ms (8 clients) | train s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print_table(results)
+
+
+def fmt(row: dict[str, Any], *keys: str, digits: int = 1) -> str:
+    values = [row.get(key) for key in keys]
+    return " / ".join("–" if value is None else f"{value:.{digits}f}" for value in values)
+
+
+def print_table(results: dict[str, Any]) -> None:
+    print(
+        "| pipeline | tracker store | CV intent F1 | holdout F1 / acc | all turns p50 / p95 ms "
+        "| Rasa-only turns p50 / p95 ms | action-server turns p50 / p95 ms | turns 1-10 / 91-100 mean ms "
+        "| req/s, 8 clients | p95 ms, 8 clients | train s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
-        cv = f"{r['cv_macro_f1']:.3f}" if r.get("cv_macro_f1") is not None else "–"
-        print(f"| {name} | {cv} | {r['holdout_macro_f1']:.3f} | {r['holdout_accuracy']:.3f} | {r['turn_p50_ms']:.1f} | "
-              f"{r['turn_p95_ms']:.1f} | {r['turns_1_10_mean_ms']:.1f} / {r['turns_91_100_mean_ms']:.1f} | "
-              f"{r['concurrent_rps']:.1f} | {r['concurrent_p95_ms']:.1f} | {r['train_seconds']:.0f} |")
+        store = "RedisTrackerStore" if "plain" in str(r.get("endpoints")) else "BoundedRedisTrackerStore"
+        print(
+            f"| {name.split('+')[0]} | {store} | {fmt(r, 'cv_macro_f1', digits=3)} "
+            f"| {fmt(r, 'holdout_macro_f1', 'holdout_accuracy', digits=3)} | {fmt(r, 'turn_p50_ms', 'turn_p95_ms')} "
+            f"| {fmt(r, 'response_turn_p50_ms', 'response_turn_p95_ms')} "
+            f"| {fmt(r, 'knowledge_turn_p50_ms', 'knowledge_turn_p95_ms')} "
+            f"| {fmt(r, 'turns_1_10_mean_ms', 'turns_91_100_mean_ms')} | {fmt(r, 'concurrent_rps')} "
+            f"| {fmt(r, 'concurrent_p95_ms')} | {fmt(r, 'train_seconds', digits=0)} |"
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,134 @@
+"""Triage benchmark: per-message latency (p50/p95/p99), single and batched, with and without history.
+
+    .venv/bin/python bench/bench_triage.py [--rounds 3] [--json]
+
+* single: `Triage.judge(text)` one message at a time over tests/data/triage_dev.jsonl (how the
+  gateway calls it), wall clock and CPU time of this process;
+* with history: the same with three earlier messages, half of them risky (context rules run);
+* batched: `Triage.judge_many()` in batches of 32 and 256, reported per message;
+* train: fitting the classifier from the content files (what `lyt triage` does when the cache is cold);
+* load: `Triage.load()` with the classifier cached.
+Target: p95 <= 15 ms per message. Benchmarks report; they never fail on speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from knowledge.triage import Triage  # noqa: E402
+from knowledge.triage.evaluation import read_dev_set  # noqa: E402
+from knowledge.triage.paths import dev_set_path  # noqa: E402
+
+TARGET_P95_MS = 15.0
+HISTORY = ["hej", "jeg kan ikke mere", "hvad skal jeg gøre"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values_ms: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values_ms),
+        "p50_ms": round(percentile(values_ms, 50), 3),
+        "p95_ms": round(percentile(values_ms, 95), 3),
+        "p99_ms": round(percentile(values_ms, 99), 3),
+        "max_ms": round(max(values_ms), 3) if values_ms else float("nan"),
+        "mean_ms": round(statistics.fmean(values_ms), 3) if values_ms else float("nan"),
+    }
+
+
+def single(triage: Triage, texts: list[str], rounds: int, history: list[str] | None = None) -> dict[str, Any]:
+    for text in texts[:20]:  # warm-up
+        triage.judge(text, history or ())
+    wall: list[float] = []
+    cpu: list[float] = []
+    for _ in range(rounds):
+        for text in texts:
+            cpu_began = time.process_time()
+            began = time.perf_counter()
+            triage.judge(text, history or ())
+            wall.append((time.perf_counter() - began) * 1000)
+            cpu.append((time.process_time() - cpu_began) * 1000)
+    return {"wall": summary(wall), "cpu": summary(cpu)}
+
+
+def batched(triage: Triage, texts: list[str], rounds: int, size: int) -> dict[str, Any]:
+    per_message: list[float] = []
+    for _ in range(rounds):
+        for start in range(0, len(texts), size):
+            chunk = texts[start : start + size]
+            began = time.perf_counter()
+            triage.judge_many(chunk)
+            per_message.append((time.perf_counter() - began) * 1000 / len(chunk))
+    total_ms = sum(per_message) / max(1, len(per_message))
+    return {"batch": size, "per_message": summary(per_message), "messages_per_s": round(1000 / total_ms, 1)}
+
+
+def measure(rounds: int = 3, texts: list[str] | None = None) -> dict[str, Any]:
+    texts = texts if texts is not None else [m.text for m in read_dev_set(dev_set_path())]
+    results: dict[str, Any] = {"messages": len(texts), "load_average_before": round(os.getloadavg()[0], 2)}
+    with tempfile.TemporaryDirectory() as scratch:
+        began = time.perf_counter()
+        Triage.load(cache_dir=Path(scratch))
+        results["train_s"] = round(time.perf_counter() - began, 2)
+        began = time.perf_counter()
+        triage = Triage.load(cache_dir=Path(scratch))
+        results["load_cached_s"] = round(time.perf_counter() - began, 2)
+    results["single"] = single(triage, texts, rounds)
+    results["single_with_history"] = single(triage, texts, rounds, HISTORY)
+    results["batched"] = [batched(triage, texts, rounds, size) for size in (32, 256)]
+    results["load_average_after"] = round(os.getloadavg()[0], 2)
+    results["target_p95_ms"] = TARGET_P95_MS
+    results["meets_target"] = results["single_with_history"]["wall"]["p95_ms"] <= TARGET_P95_MS
+    return results
+
+
+def _row(name: str, row: dict[str, float]) -> str:
+    return (
+        f"{name:24s} n={row['n']:5d}  p50 {row['p50_ms']:6.2f} ms  p95 {row['p95_ms']:6.2f} ms  "
+        f"p99 {row['p99_ms']:6.2f} ms  max {row['max_ms']:6.2f} ms"
+    )
+
+
+def print_figures(results: dict[str, Any]) -> None:
+    print(f"triage over {results['messages']} dev messages")
+    print(f"load average before/after: {results['load_average_before']} / {results['load_average_after']}")
+    print(_row("single (wall)", results["single"]["wall"]))
+    print(_row("single (cpu)", results["single"]["cpu"]))
+    print(_row("with history (wall)", results["single_with_history"]["wall"]))
+    for row in results["batched"]:
+        print(_row(f"batch {row['batch']} per message", row["per_message"]) + f"  {row['messages_per_s']} msg/s")
+    print(f"target p95 <= {results['target_p95_ms']} ms: {'met' if results['meets_target'] else 'NOT met'}")
+    print(f"train {results['train_s']} s; load with cached classifier {results['load_cached_s']} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = measure(args.rounds)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print_figures(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""`Triage.judge()`: normalise, match the curated lexicons, ask the classifier, add context, combine.
+
+Combination rule: level = max(lexicon level, classifier level). Idiom, negation, quote, project and
+third-person vetoes cap the lexicon hits they cover. The classifier is conservative: it raises to
+`urgent` only above `URGENT_THRESHOLD`, and never to `urgent` when a veto matched and no lexicon hit
+is left. A follow-up such as "jeg har dem her" is urgent when an earlier message in `history` (or the
+same message) reached the level its context rule asks for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.triage import paths
+from knowledge.triage.content import RiskContent, load_content
+from knowledge.triage.levels import RANK, Level, max_level
+from knowledge.triage.matching import Matcher, MatchResult
+from knowledge.triage.model import Prediction, RiskClassifier, load_or_train
+from knowledge.triage.normalise import NormalisedText, Normaliser, Span
+
+URGENT_THRESHOLD = 0.60  # p(urgent) for the classifier to raise to urgent
+# ... or this much p(urgent) when the message also has an imminence signal (signals.yml: a time such as
+# "i aften"/"tonight", means, a goodbye, "in my hand"). On every own example, blind probe and dev message
+# this combination flagged only urgent messages.
+URGENT_WITH_IMMINENCE = 0.15
+IMMINENCE_SIGNALS = frozenset({"time", "means", "goodbye", "acute"})
+IMMINENCE_MIN_WORDS = 4  # a bare "tonight" is a follow-up: only the context rules judge it
+CONCERN_THRESHOLD = 0.35  # p(concern)+p(urgent); see docs: favours concern offers over missed risk
+HISTORY_WINDOW = 4  # earlier messages considered for context
+BAND_FLOOR: dict[Level, float] = {"none": 0.0, "concern": 0.4, "urgent": 0.7}
+BAND_CEILING: dict[Level, float] = {"none": 0.39, "concern": 0.69, "urgent": 1.0}
+
+
+@dataclass
+class TriageResult:
+    level: Level
+    score: float  # 0..1, inside the band of the level: none < 0.4 <= concern < 0.7 <= urgent
+    reasons: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # character spans in `text` to highlight
+
+
+def _quote(text: str, span: Span) -> str:
+    return " ".join(text[span[0] : span[1]].split())[:80]
+
+
+def _classifier_level(
+    prediction: Prediction, idiom_only: bool, signals: frozenset[str] = frozenset(), words: int = 0
+) -> Level:
+    p = prediction.probabilities
+    imminent = (
+        bool(signals & IMMINENCE_SIGNALS) and p["urgent"] >= URGENT_WITH_IMMINENCE and words >= IMMINENCE_MIN_WORDS
+    )
+    if (p["urgent"] >= URGENT_THRESHOLD or imminent) and not idiom_only:
+        return "urgent"
+    if p["urgent"] + p["concern"] >= CONCERN_THRESHOLD:
+        return "concern"
+    return "none"
+
+
+class Triage:
+    """Risk triage of one youth message in the context of the previous few."""
+
+    def __init__(self, content: RiskContent, classifier: RiskClassifier | None = None) -> None:
+        self.content = content
+        self.normaliser = Normaliser(content.emoji, content.words)
+        self.matcher = Matcher(content, self.normaliser)
+        self.classifier = classifier
+
+    @classmethod
+    def load(cls, risk_dir: Path | None = None, cache_dir: Path | None = None, use_cache: bool = True) -> Triage:
+        """Load the content files and the trained classifier (trained and cached if missing)."""
+        content = load_content(risk_dir or paths.risk_dir())
+        triage = cls(content)
+        cache = (cache_dir or paths.triage_cache_dir()) if use_cache else None
+        triage.classifier = load_or_train(content, triage.matcher, cache)
+        return triage
+
+    def judge(self, text: str, history: Sequence[str] = ()) -> TriageResult:
+        """Judge `text`; `history` holds the earlier youth messages of the conversation, oldest first."""
+        return self.judge_many([text], [history])[0]
+
+    def judge_many(self, texts: Sequence[str], histories: Sequence[Sequence[str]] | None = None) -> list[TriageResult]:
+        """Judge several messages at once (one classifier call); each with its own history."""
+        norms = [self.normaliser(t) for t in texts]
+        matches = [self.matcher.match(n) for n in norms]
+        predictions = self._predict(norms, matches)
+        results = []
+        for i, text in enumerate(texts):
+            result = self._combine(text, norms[i], matches[i], predictions[i])
+            history = histories[i] if histories is not None and i < len(histories) else ()
+            if result.level != "urgent":
+                self._add_context(result, text, norms[i], history, matches[i].level)
+            results.append(result)
+        return results
+
+    def _predict(self, norms: Sequence[NormalisedText], matches: Sequence[MatchResult]) -> list[Prediction | None]:
+        if self.classifier is None or not norms:
+            return [None] * len(norms)
+        nonempty = [i for i, n in enumerate(norms) if n.text.strip()]
+        out: list[Prediction | None] = [None] * len(norms)
+        if nonempty:
+            chosen = [norms[i] for i in nonempty]
+            distress = [self.matcher.distress_count(n) for n in chosen]
+            predicted = self.classifier.predict_many(chosen, [matches[i] for i in nonempty], distress)
+            for i, prediction in zip(nonempty, predicted, strict=True):
+                out[i] = prediction
+        return out
+
+    def _combine(
+        self, text: str, norm: NormalisedText, match: MatchResult, prediction: Prediction | None
+    ) -> TriageResult:
+        reasons: list[str] = []
+        spans: list[Span] = []
+        shown: list[tuple[Span, Level]] = []
+        for hit in sorted(match.hits, key=lambda h: (-RANK[h.level], h.span[0] - h.span[1], h.span)):
+            span = norm.original_span(*hit.span)
+            quoted = _quote(text, span)
+            if hit.veto is None:
+                if any(s[0] <= span[0] and span[1] <= s[1] and RANK[lv] >= RANK[hit.level] for s, lv in shown):
+                    continue  # already covered by a longer hit at the same or a higher level
+                shown.append((span, hit.level))
+                source = "signals" if hit.entry.signals else "lexicon"
+                lang = "" if hit.entry.lang == "any" else f", {hit.entry.lang}"
+                reasons.append(f'{source}: "{quoted}" ({hit.level}{lang})')
+                if hit.level != "none":
+                    spans.append(span)
+            else:
+                veto_span = next((v.span for v in match.vetoes if v.veto is hit.veto), hit.span)
+                reasons.append(
+                    f'{hit.veto.kind}: "{_quote(text, norm.original_span(*veto_span))}" caps "{quoted}" '
+                    f"at {hit.level} (was {hit.entry.level}, {hit.entry.lang})"
+                )
+        lexicon_level = match.level
+        risk = {"none": 0.0, "concern": 0.6, "urgent": 0.95}[lexicon_level]
+        classifier_level: Level = "none"
+        if prediction is not None:
+            idiom_only = lexicon_level == "none" and bool(match.vetoes)
+            classifier_level = _classifier_level(prediction, idiom_only, match.signals, len(norm.text.split()))
+            p = prediction.probabilities
+            risk = max(risk, p["urgent"] + 0.5 * p["concern"])
+            if RANK[classifier_level] > RANK[lexicon_level]:
+                words = ", ".join(f'"{_quote(text, norm.original_span(*s))}"' for _, s in prediction.words)
+                reasons.append(
+                    f"classifier: {classifier_level} (p_urgent={p['urgent']:.2f}, p_concern={p['concern']:.2f})"
+                    + (f", words: {words}" if words else "")
+                )
+                spans.extend(norm.original_span(*s) for _, s in prediction.words)
+        level = max_level(lexicon_level, classifier_level)
+        score = min(BAND_CEILING[level], max(BAND_FLOOR[level], risk))
+        return TriageResult(level, round(score, 4), list(dict.fromkeys(reasons)), _merge(spans))
+
+    def _add_context(
+        self, result: TriageResult, text: str, norm: NormalisedText, history: Sequence[str], own: Level
+    ) -> None:
+        """Apply follow-up rules; within one message only the lexicon's own level counts (not the classifier's)."""
+        if not any(regex.search(norm.text) for _, regex in self.matcher.context):
+            return  # cheap exit: the history is judged only when a follow-up pattern matches
+        recent = list(history)[-HISTORY_WINDOW:]
+        earlier = self.judge_many(recent) if recent else []
+        history_level = max_level(*(r.level for r in earlier))
+        for rule, span in self.matcher.context_hits(norm, history_level, own):
+            if RANK[rule.level] <= RANK[result.level]:
+                continue
+            if RANK[history_level] >= RANK[rule.after]:
+                first = next(r for r in earlier if RANK[r.level] >= RANK[rule.after])
+                source = recent[earlier.index(first)]
+                quoted = first.reasons[0].split('"')[1] if first.reasons and '"' in first.reasons[0] else source
+                after = f'after earlier "{quoted[:60]}"'
+            else:
+                after = "in the same message"
+            original = norm.original_span(*span)
+            result.reasons.insert(0, f'context: "{_quote(text, original)}" {after} ({rule.level}, {rule.lang})')
+            result.level = rule.level
+            result.score = round(max(result.score, BAND_FLOOR[rule.level]), 4)
+            result.spans = _merge([*result.spans, original])
+            return
+
+
+def _merge(spans: Sequence[Span]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans)):
+        if end <= start:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out

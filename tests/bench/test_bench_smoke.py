@@ -1,0 +1,130 @@
+"""Smoke of every benchmark with tiny parameters (seconds): each runs and produces numbers.
+
+Benchmarks never fail on speed, so nothing here asserts a latency or a throughput. The stock-Rasa
+comparison is smoked through its driver against a Lyt gateway only (training stock Rasa is too slow
+for CI); the gateways run with Rasa down.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import report
+from bench.bench_connections import idle_websockets
+from bench.bench_delivery import counsellor_to_youth, dashboard_visibility
+from bench.bench_long_conversation import summarise, through_gateway
+from bench.bench_queue import queue_operations
+from bench.bench_scale_out import LytWaitingTarget, cores_needed, measure, pair
+from bench.bench_whole_stack import compare_levels, ratios
+from bench.load import LytTarget, message_mix, percentile
+from bench.procs import GatewayHandle, Processes, lyt_endpoints, start_gateway
+from bench.stock_rasa import write_endpoints
+from tests.conftest import RedisServer
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not math.isnan(value)
+
+
+@pytest.fixture(scope="module")
+def gateways(redis_server: RedisServer) -> Iterator[tuple[GatewayHandle, GatewayHandle]]:
+    with Processes() as procs:
+        yield start_gateway(procs, redis_server.url), start_gateway(procs, redis_server.url)
+
+
+async def test_load_driver_against_lyt(gateways: tuple[GatewayHandle, GatewayHandle]) -> None:
+    gateway = gateways[0]
+    result = await compare_levels(
+        [LytTarget([gateway.url])],
+        (1, 2),
+        max_messages=8,
+        max_seconds=3,
+        warmup_messages=2,
+        cpu_pids={"lyt": {"gateway": gateway.process.pid}},
+    )
+    for row in result["levels"]:
+        lyt = row["lyt"]
+        assert lyt["messages"] > 0 and lyt["errors"] == 0
+        assert all(_number(lyt[k]) for k in ("throughput_msg_s", "p50_ms", "p95_ms", "p99_ms"))
+        assert _number(lyt["cpu_ms_per_msg"]["gateway"])
+    assert sum(result["mix"].values()) == pytest.approx(1.0, abs=0.01)
+
+
+def test_ratios_and_percentiles() -> None:
+    r = ratios({"throughput_msg_s": 40.0, "p95_ms": 100.0}, {"throughput_msg_s": 20.0, "p95_ms": 400.0})
+    assert r["throughput"] == 2.0 and r["p95"] == 0.25 and r["target_met"] is True
+    assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
+    assert {"greeting", "knowledge_da", "knowledge_en", "thanks"} <= set(message_mix())
+
+
+async def test_long_conversation(gateways: tuple[GatewayHandle, GatewayHandle], redis_server: RedisServer) -> None:
+    result = await through_gateway(gateways[0].url, turns=3, conversations=1, redis_url=redis_server.url)
+    assert _number(result["turn_1_ms"]) and _number(result["last_over_first"])
+    synthetic = summarise([[0.01 + 0.0001 * t for t in range(30)]], 30)
+    assert _number(synthetic["late_over_early"]) and len(synthetic["curve_ms"]) == 30
+
+
+async def test_queue_operations(redis_server: RedisServer) -> None:
+    result = await queue_operations(f"redis://127.0.0.1:{redis_server.port}/2", waiting=50, samples=10)
+    assert result["waiting_after"] == 50
+    for key in ("enqueue_at_waiting", "claim_at_waiting", "status_at_waiting", "dashboard_listing_at_waiting"):
+        assert _number(result[key]["p99_ms"])
+
+
+async def test_delivery(gateways: tuple[GatewayHandle, GatewayHandle], redis_server: RedisServer) -> None:
+    a, b = gateways
+    visible = await dashboard_visibility(a.url, redis_server.url, samples=3, background=2)
+    assert visible["n"] == 3 and _number(visible["p95_ms"])
+    delivered = await counsellor_to_youth(a.url, b.url, redis_server.url, samples=4)
+    assert delivered["missed"] == 0 and _number(delivered["cross_gateway"]["p95_ms"])
+
+
+async def test_idle_connections(gateways: tuple[GatewayHandle, GatewayHandle]) -> None:
+    result = await idle_websockets(gateways[1].url, gateways[1].process.pid, connections=20)
+    assert result["open"] == 20 and result["alive_after_idle"] == 20
+    assert _number(result["rss_after_mb"]) and _number(result["per_connection_kb"])
+
+
+async def test_scale_out_measurement(gateways: tuple[GatewayHandle, GatewayHandle]) -> None:
+    a, b = gateways
+    one = await measure(LytWaitingTarget([a.url]), {"gateway": a.process.pid}, 2, 10, 3)
+    two = await measure(
+        LytWaitingTarget([a.url, b.url]), {"gateway": a.process.pid, "gateway 2": b.process.pid}, 2, 10, 3
+    )
+    row = pair("smoke", one, two)
+    assert one["messages"] > 0 and _number(row["throughput_ratio"]) and _number(cores_needed(two))
+
+
+def test_endpoint_files(tmp_path: Path) -> None:
+    assert "BoundedRedisTrackerStore" in lyt_endpoints("bounded", 10).read_text()
+    assert "key_prefix: stocklock" in write_endpoints(tmp_path, 6379, 5055).read_text()
+
+
+def test_report_keeps_other_sections(tmp_path: Path) -> None:
+    doc = tmp_path / "PERFORMANCE.md"
+    doc.write_text("# Performance\n\n## Capacity simulation\n\nSomeone else's text.\n")
+    results = {
+        "connections": {
+            "open": 5,
+            "requested": 5,
+            "alive_after_idle": 5,
+            "rss_before_mb": 70.0,
+            "rss_after_mb": 71.0,
+            "per_connection_kb": 80.0,
+            "open_seconds": 0.1,
+            "ping_all_seconds": 0.1,
+            "target_met": True,
+        },
+        "micro": {"error": "RuntimeError: boom"},
+    }
+    report.update_performance_doc(doc, report.render_blocks(results), "first")
+    report.update_performance_doc(doc, report.render_blocks(results), "second")
+    text = doc.read_text()
+    assert "Someone else's text." in text and text.count("<!-- bench:connections -->") == 1
+    assert "run second" in text and "run first" not in text and "Failed: `RuntimeError: boom`" in text
+    assert report.full_report(results).startswith("# Lyt benchmark run")

