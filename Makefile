@@ -61,7 +61,7 @@ rasa-validate: setup
 	$(RASA_VENV)/bin/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings
 
 rasa-test: model
-	$(RASA_VENV)/bin/rasa test core --model var/models/lyt.tar.gz --stories bot/tests --fail-on-prediction-errors --out var/rasa-results
+	$(RASA_VENV)/bin/rasa test core --model var/models/lyt.tar.gz --stories bot/tests --fail-on-prediction-errors --e2e --out var/rasa-results
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }

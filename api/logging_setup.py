@@ -29,3 +29,4 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
     # uvicorn's access log would record client addresses: keep it off.
     logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per Rasa call is noise

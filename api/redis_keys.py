@@ -98,6 +98,9 @@ def wait_stats(band: int) -> str:
     return f"{PREFIX}:stats:waits:{band}"
 
 
+DAY_STATS_TTL_SECONDS = 8 * 86400
+
+
 def day_stats(day: str) -> str:
     return f"{PREFIX}:stats:day:{day}"
 

@@ -15,9 +15,12 @@ from api.settings import Settings
 
 
 class TriageVerdict(Protocol):
-    level: str
-    score: float
-    reasons: list[str]
+    @property
+    def level(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def reasons(self) -> list[str]: ...
 
 
 class TriageJudge(Protocol):

@@ -129,15 +129,17 @@ def gateway_factory(redis_server: RedisServer) -> Iterator[GatewayFactory]:
         port = free_port()
         env = dict(os.environ)
         env.update(
-            REDIS_URL=redis_server.url,
-            RASA_URL=rasa_url or f"http://127.0.0.1:{free_port()}",  # nothing listens: Rasa is down
-            ACTION_SERVER_URL=env.get("ACTION_SERVER_URL", f"http://127.0.0.1:{free_port()}"),
-            LYT_PORT=str(port),
-            LYT_RASA_TIMEOUT="5",
-            LYT_ENV="test",
-            HF_HUB_OFFLINE="1",
-            **extra_env,
+            {
+                "REDIS_URL": redis_server.url,
+                "RASA_URL": rasa_url or f"http://127.0.0.1:{free_port()}",  # nothing listens: Rasa is down
+                "ACTION_SERVER_URL": env.get("ACTION_SERVER_URL", f"http://127.0.0.1:{free_port()}"),
+                "LYT_PORT": str(port),
+                "LYT_RASA_TIMEOUT": "5",
+                "LYT_ENV": "test",
+                "HF_HUB_OFFLINE": "1",
+            }
         )
+        env.update(extra_env)
         gateway = Gateway(f"http://127.0.0.1:{port}", port, _spawn_gateway(port, env), env)
         started.append(gateway)
         wait_http(gateway.url + "/healthz", process=gateway.process)

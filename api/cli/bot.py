@@ -20,7 +20,8 @@ def training_inputs_hash() -> str:
     digest = hashlib.sha256()
     files = [REPO_ROOT / "config.yml", *sorted(p for p in (REPO_ROOT / "bot").rglob("*") if p.is_file())]
     for path in files:
-        if "tests" in path.relative_to(REPO_ROOT).parts:
+        parts = path.relative_to(REPO_ROOT).parts
+        if {"tests", "eval", "__pycache__"} & set(parts) or path.suffix == ".pyc":
             continue
         digest.update(str(path.relative_to(REPO_ROOT)).encode())
         digest.update(path.read_bytes())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Annotated, Any, Literal
@@ -212,6 +213,7 @@ async def change_risk(
         level=body.level,
         risk_changes=json.dumps(changes, ensure_ascii=False),
     )
+    await state.redis.publish(redis_keys.DASHBOARD_CHANNEL, "risk")
     return {"status": "changed", "level": body.level}
 
 
@@ -232,8 +234,6 @@ async def dashboard_socket(websocket: WebSocket, token: Annotated[str, Query(max
         return
     hub = websocket.app.state.hub
     wakeups = hub.subscribe(redis_keys.DASHBOARD_CHANNEL)
-    import asyncio
-
     try:
         while True:
             await _heartbeat(state, who)

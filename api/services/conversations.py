@@ -83,6 +83,10 @@ async def create_conversation(redis: Redis, lang: str, ttl_seconds: int) -> tupl
             },
         )
         pipe.expire(key, ttl_seconds)
+        # An aggregate count per hour for the supervisor's chart: no id, no content.
+        day_key = redis_keys.day_stats(time.strftime("%Y%m%d"))
+        pipe.hincrby(day_key, f"conv:{time.strftime('%H')}", 1)
+        pipe.expire(day_key, redis_keys.DAY_STATS_TTL_SECONDS)
         await pipe.execute()
     return cid, token
 

@@ -119,4 +119,4 @@ def day_chart(day: dict[str, str]) -> dict[str, Any]:
 async def record_day_stat(redis: Redis, field: str, amount: float = 1) -> None:
     key = redis_keys.day_stats(time.strftime("%Y%m%d"))
     await redis.hincrbyfloat(key, field, amount)
-    await redis.expire(key, 8 * 86400)
+    await redis.expire(key, redis_keys.DAY_STATS_TTL_SECONDS)

@@ -101,7 +101,7 @@ async def _bot_turn(
     if command.startswith("/feedback"):
         return await _feedback(state, command, lang)
     try:
-        if conv.rasa_lang != lang:
+        if (conv.rasa_lang or "da") != lang:  # the bot starts in Danish
             await state.rasa.set_language(conv.cid, lang)
             await state.redis.hset(redis_keys.conversation(conv.cid), "rasa_lang", lang)
         responses = await state.rasa.send(conv.cid, stored_text)
