@@ -23,6 +23,7 @@ from api.services.events import Event, append_events, publish_ephemeral, read_ev
 from api.services.messages import handle_youth_message, queue_event, storage_unavailable
 from api.services.queue import QueueError
 
+MESSAGE_BUCKET_PREFIX = "msg:"
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 MAX_MESSAGE_CHARS = 2000
 TYPING_INTERVAL_SECONDS = 1.5
@@ -83,7 +84,9 @@ async def send_message(
         conv = await authenticate_youth(state, conversation_id, token)
         if conv.mode == "ended":
             raise HTTPException(status.HTTP_409_CONFLICT, "this conversation has ended")
-        if not await ratelimit.hit(state.redis, "msg:" + conv.cid, state.settings.messages_per_minute, 60):
+        if not await ratelimit.hit(
+            state.redis, MESSAGE_BUCKET_PREFIX + conv.cid, state.settings.messages_per_minute, 60
+        ):
             raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many messages; wait a moment")
         events = await handle_youth_message(state, conv, body.text, body.client_msg_id)
     except RedisError:
@@ -141,6 +144,7 @@ async def delete_my_chat(conv: YouthConversation, state: StateDep) -> Response:
         await state.redis.srem(redis_keys.counsellor_held_urgent(conv.counsellor), conv.cid)
     await state.redis.publish(redis_keys.conversation_channel(conv.cid), json.dumps({"type": "ended"}))
     await convs.delete_conversation(state.redis, conv.cid)
+    await ratelimit.forget(state.redis, MESSAGE_BUCKET_PREFIX + conv.cid, 60)
     await state.redis.publish(redis_keys.DASHBOARD_CHANNEL, "queue:deleted")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -15,8 +15,7 @@ BAND_NAMES = {0: "urgent", 1: "concern", 2: "other"}
 QUEUE_LIST_LIMIT = 200
 
 
-async def triage_reasons(redis: Redis, cid: str) -> tuple[list[str], float]:
-    entries = await redis.lrange(redis_keys.triage_log(cid), 0, -1)
+def _reasons_from_log(entries: list[str]) -> tuple[list[str], float]:
     reasons: list[str] = []
     score = 0.0
     for raw in entries:
@@ -28,17 +27,31 @@ async def triage_reasons(redis: Redis, cid: str) -> tuple[list[str], float]:
     return reasons[:8], score
 
 
+async def triage_reasons(redis: Redis, cid: str) -> tuple[list[str], float]:
+    return _reasons_from_log(await redis.lrange(redis_keys.triage_log(cid), 0, -1))
+
+
 async def queue_summaries(redis: Redis) -> list[dict[str, Any]]:
-    """Waiting conversations, most urgent first (band, then waiting time). No identifying data."""
+    """Waiting conversations, most urgent first (band, then waiting time). No identifying data.
+
+    One round trip for the queue and one pipeline for every listed conversation's meta and triage log.
+    """
     cids = await redis.zrange(redis_keys.QUEUE, 0, QUEUE_LIST_LIMIT - 1)
+    if not cids:
+        return []
+    async with redis.pipeline(transaction=False) as pipe:
+        for cid in cids:
+            pipe.hgetall(redis_keys.conversation(cid))
+            pipe.lrange(redis_keys.triage_log(cid), 0, -1)
+        replies = await pipe.execute()
     now = now_ms()
     items: list[dict[str, Any]] = []
     for position, cid in enumerate(cids, start=1):
-        meta = await redis.hgetall(redis_keys.conversation(cid))
+        meta, log_entries = replies[2 * position - 2], replies[2 * position - 1]
         if not meta:
             continue
         band = int(meta.get("band", 2))
-        reasons, score = await triage_reasons(redis, cid)
+        reasons, score = _reasons_from_log(log_entries)
         items.append(
             {
                 "conversation_id": cid,

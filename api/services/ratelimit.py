@@ -37,3 +37,9 @@ async def hit(redis: Redis, bucket: str, limit: int, window_seconds: int) -> boo
         pipe.expire(key, window_seconds)
         count, _ = await pipe.execute()
     return int(count) <= limit
+
+
+async def forget(redis: Redis, bucket: str, window_seconds: int) -> None:
+    """Drop a bucket's counters (the current and the previous window), e.g. when a chat is deleted."""
+    window = int(time.time() // window_seconds)
+    await redis.delete(*(redis_keys.rate_limit(f"{bucket}:{w}") for w in (window - 1, window, window + 1)))
