@@ -1,0 +1,102 @@
+"""The blind retrieval set (tests/data/kb_blind.jsonl): teen-style questions written apart from the dev set
+and from the content, ~10 per taxonomy topic (60% Danish) plus 40 out-of-scope questions.
+
+It guards generalisation, so the asserts sit at levels reached honestly (see docs/KNOWLEDGE.md), a
+little below the measured numbers, and no blind question may be copied into the content: not into an
+article (text or front matter) and not into the out-of-scope exemplars.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from knowledge.content import ARTICLES_DIR, REPO_ROOT, article_files, load_topics
+from knowledge.search import KnowledgeBase
+from knowledge.search.evaluation import DEV_SET, EvalReport, evaluate, read_questions
+from knowledge.search.index import OUT_OF_SCOPE_FILE
+
+BLIND_SET = REPO_ROOT / "tests" / "data" / "kb_blind.jsonl"
+HOLDOUT_SET = REPO_ROOT / "tests" / "data" / "kb_holdout.jsonl"
+# measured 2026-11-22 after the content work: blind top-1 0.971, top-3 0.995, out-of-scope 0.975
+BLIND_TOP1 = 0.92
+BLIND_TOP3 = 0.97
+BLIND_DECLINE = 0.90
+BLIND_ANSWERED = 0.85
+# the hold-out set was written after the tuning and never tuned on; it is smaller, so looser bars
+HOLDOUT_TOP1 = 0.85
+HOLDOUT_TOP3 = 0.95
+HOLDOUT_DECLINE = 0.90
+
+
+def _rows() -> list[dict[str, object]]:
+    return [json.loads(line) for line in BLIND_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+@pytest.fixture(scope="module")
+def blind_report(kb: KnowledgeBase) -> EvalReport:
+    return evaluate(kb, read_questions(BLIND_SET), "blind")
+
+
+def test_blind_set_shape() -> None:
+    rows = _rows()
+    assert len(rows) >= 240
+    assert all(set(row) == {"id", "text", "lang", "topic"} for row in rows)
+    assert len({row["id"] for row in rows}) == len(rows)
+    taxonomy = {topic for topic in load_topics() if topic != "about-lyt"}
+    per_topic = Counter(row["topic"] for row in rows)
+    assert all(per_topic[topic] >= 10 for topic in taxonomy), {t: per_topic[t] for t in taxonomy}
+    assert per_topic[None] >= 40
+    assert set(per_topic) - {None} <= set(load_topics())
+    langs = Counter(row["lang"] for row in rows)
+    assert 0.5 <= langs["da"] / len(rows) <= 0.7, langs
+
+
+def test_blind_questions_are_not_in_the_dev_set() -> None:
+    dev = {_normalise(q.text) for q in read_questions(DEV_SET)}
+    assert not [q.text for q in read_questions(BLIND_SET) if _normalise(q.text) in dev]
+
+
+@pytest.mark.parametrize("path", [BLIND_SET, HOLDOUT_SET], ids=["blind", "holdout"])
+def test_no_evaluation_question_is_copied_into_the_content(path: Path) -> None:
+    if not path.is_file():
+        pytest.skip(f"no {path.name}")
+    content = [p.read_text(encoding="utf-8") for p in article_files(ARTICLES_DIR)]
+    content.append(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))
+    haystack = "\n".join(_normalise(text) for text in content)
+    exemplars = {_normalise(line.strip().lstrip("- ")) for line in OUT_OF_SCOPE_FILE.read_text("utf-8").splitlines()}
+    questions = read_questions(path)
+    copied = [q.text for q in questions if _normalise(q.text) in haystack or _normalise(q.text) in exemplars]
+    assert not copied, copied
+
+
+def test_blind_set_quality(blind_report: EvalReport) -> None:
+    summary = blind_report.as_dict()
+    assert blind_report.top1_accuracy >= BLIND_TOP1, summary
+    assert blind_report.top3_accuracy >= BLIND_TOP3, summary
+    assert blind_report.decline_rate >= BLIND_DECLINE, summary
+    assert blind_report.rate(blind_report.answered, blind_report.in_scope) >= BLIND_ANSWERED, summary
+    assert blind_report.rate(blind_report.declined, blind_report.in_scope) <= 0.05, summary
+
+
+def test_holdout_set_quality(kb: KnowledgeBase) -> None:
+    if not HOLDOUT_SET.is_file():
+        pytest.skip("no hold-out set")
+    report = evaluate(kb, read_questions(HOLDOUT_SET), "holdout")
+    summary = report.as_dict()
+    assert report.top1_accuracy >= HOLDOUT_TOP1, summary
+    assert report.top3_accuracy >= HOLDOUT_TOP3, summary
+    assert report.decline_rate >= HOLDOUT_DECLINE, summary
