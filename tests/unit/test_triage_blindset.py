@@ -18,11 +18,21 @@ from knowledge.triage.evaluation import dev_report, read_dev_set
 from tests.unit.test_triage_support import triage
 
 BLIND = Path(__file__).resolve().parents[1] / "data" / "triage_blind.jsonl"
+# Written after the generalisation pass and measured once; never used to write rules (docs/TRIAGE.md).
+HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "triage_holdout.jsonl"
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 def blind_rows() -> list[dict[str, Any]]:
-    with BLIND.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return _rows(BLIND)
+
+
+def holdout_rows() -> list[dict[str, Any]]:
+    return _rows(HOLDOUT)
 
 
 def test_blind_set_shape() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from knowledge.triage.content import ContentError, load_content
 from knowledge.triage.levels import RANK
-from tests.unit.test_triage_blindset import blind_rows
+from tests.unit.test_triage_blindset import blind_rows, holdout_rows
 from tests.unit.test_triage_support import content, dev_rows, triage
 
 LEXICON = content().lexicon
@@ -88,6 +88,8 @@ def test_dev_set_sentences_are_not_training_sentences() -> None:
     assert not overlap
     overlap = [row["id"] for row in blind_rows() if t.normaliser(row["text"]).text.strip() in trained]
     assert not overlap, "blind-set sentences must never be training content"
+    overlap = [row["id"] for row in holdout_rows() if t.normaliser(row["text"]).text.strip() in trained]
+    assert not overlap, "holdout sentences must never be training content"
 
 
 def test_malformed_content_is_rejected(tmp_path) -> None:  # type: ignore[no-untyped-def]
