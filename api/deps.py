@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Path, Request, status
+from fastapi import Depends, Header, HTTPException, Path, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from redis.asyncio import Redis
 
@@ -33,6 +33,8 @@ def get_settings_dep(state: StateDep) -> Settings:
 RedisDep = Annotated[Redis, Depends(get_redis)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 ConversationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]{32}$")]
+# A Redis stream id ("1700000000000-0"): resume after the last event the client has seen.
+AfterEventId = Annotated[str | None, Query(max_length=40, pattern=r"^[0-9]{1,20}(-[0-9]{1,20})?$")]
 
 
 def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:

@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from api import redis_keys
 from api.copy import text as copy
-from api.deps import ConversationId, StateDep, YouthConversation, authenticate_youth, bearer_token
+from api.deps import AfterEventId, ConversationId, StateDep, YouthConversation, authenticate_youth, bearer_token
 from api.services import conversations as convs
 from api.services import ratelimit
 from api.services.events import Event, append_events, publish_ephemeral, read_events, valid_event_id
@@ -128,9 +128,7 @@ async def switch_language(conv: YouthConversation, body: LanguageChoice, state: 
 
 
 @router.get("/{conversation_id}/events", response_model=EventsOut)
-async def list_events(
-    conv: YouthConversation, state: StateDep, after: Annotated[str | None, Query(max_length=40)] = None
-) -> EventsOut:
+async def list_events(conv: YouthConversation, state: StateDep, after: AfterEventId = None) -> EventsOut:
     if after is not None and not valid_event_id(after):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "after must be an event id")
     return EventsOut(events=await read_events(state.redis, conv.cid, after))

@@ -12,12 +12,12 @@ from pydantic import BaseModel, Field
 
 from api import redis_keys
 from api.copy import text as copy
-from api.deps import ConversationId, CounsellorDep, StateDep, SupervisorDep
+from api.deps import AfterEventId, ConversationId, CounsellorDep, StateDep, SupervisorDep
 from api.routers.conversations import stream_events
 from api.services import conversations as convs
 from api.services.auth import Counsellor, decode_token
 from api.services.dashboard import handover_summary, queue_summaries, record_day_stat, supervisor_overview
-from api.services.events import append_events, read_events
+from api.services.events import append_events, read_events, valid_event_id
 from api.services.pii import scrub
 from api.services.queue import QueueError, now_ms
 from api.state import AppState
@@ -104,10 +104,12 @@ async def conversation_detail(
     conversation_id: ConversationId,
     state: StateDep,
     who: CounsellorDep,
-    after: Annotated[str | None, Query(max_length=40)] = None,
+    after: AfterEventId = None,
 ) -> dict[str, Any]:
     await _held(state, conversation_id, who)
     summary = await handover_summary(state.redis, conversation_id)
+    if after is not None and not valid_event_id(after):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "after must be an event id")
     summary["events"] = await read_events(state.redis, conversation_id, after)
     return summary
 
@@ -273,5 +275,8 @@ async def counsellor_chat_socket(
         await _held(state, conversation_id, who)
     except HTTPException:
         await websocket.close(code=4403, reason="you do not hold this conversation")
+        return
+    if after is not None and not valid_event_id(after):
+        await websocket.close(code=4422, reason="after must be an event id")
         return
     await stream_events(websocket, state, conversation_id, after, sender="counsellor")

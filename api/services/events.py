@@ -77,5 +77,7 @@ def _decode(entry_id: bytes | str, fields: dict[Any, Any]) -> Event:
 
 
 def valid_event_id(value: str) -> bool:
-    left, _, right = value.partition("-")
-    return left.isdigit() and (right == "" or right.isdigit()) and len(value) < 40
+    """A Redis stream id: "<ms>" or "<ms>-<seq>", each an unsigned 64-bit integer."""
+    left, dash, right = value.partition("-")
+    parts = [left, right] if dash else [left]
+    return all(p.isascii() and p.isdigit() and int(p) < 2**64 for p in parts)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from api.services.events import valid_event_id
 from api.services.hours import TZ, is_open, next_opening, parse_opening_hours
 from api.services.rasa_client import interpret
 from knowledge.helplines import load_helplines, safety_message
@@ -97,3 +98,22 @@ def test_docker_compose_names_the_services_and_ports() -> None:
     for name in services:
         assert "healthcheck" in services[name], name
     assert services["api"]["environment"]["REDIS_URL"].startswith("redis://redis:")
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("0", True),
+        ("1700000000000-0", True),
+        ("18446744073709551615-18446744073709551615", True),
+        ("18446744073709551616-0", False),  # past uint64: Redis would refuse it
+        ("", False),
+        ("-1", False),
+        ("12-", False),
+        ("²-1", False),  # a Unicode digit, not an ASCII one
+        ("1-2-3", False),
+        ("abc", False),
+    ],
+)
+def test_event_ids_are_checked_before_they_reach_redis(value: str, ok: bool) -> None:
+    assert valid_event_id(value) is ok
