@@ -22,7 +22,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from api.logging_setup import configure_logging
 from api.middleware import ObserveMiddleware
-from api.routers import articles, auth, conversations, counsellors, health, pages
+from api.routers import articles, auth, conversations, counsellors, health, pages, planning
 from api.services.hours import parse_opening_hours
 from api.services.hub import Hub
 from api.services.queue import HandoffQueue
@@ -141,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(conversations.router)
     app.include_router(auth.router)
     app.include_router(counsellors.router)
+    app.include_router(planning.router)
     app.include_router(pages.router)
     app.include_router(articles.router)
     app.mount("/static", StaticFiles(directory=REPO_ROOT / "api" / "static"), name="static")

@@ -8,6 +8,7 @@
  *   WS   /api/v1/counsellor/conversations/{cid}/ws         live events after the last id, typing
  *   POST /api/v1/counsellor/conversations/{cid}/...        messages, notes, risk, transfer, release, close
  *   GET  /api/v1/supervisor/overview                       supervisor view
+ *   POST /api/v1/supervisor/plan                           staffing tonight (capacity simulation)
  *
  * Every piece of text that comes from the server is rendered with textContent (never innerHTML).
  * sessionStorage keys: lyt.dash.token, lyt.dash.lang, lyt.dash.tabs (open chats and the last event id
@@ -182,7 +183,41 @@
       conversations: "Samtaler",
       alert_text: "{n} akut samtale har ventet for længe.|{n} akutte samtaler har ventet for længe.",
       alert_longest: "Længst:",
-      alert_go: "Gå til køen"
+      alert_go: "Gå til køen",
+      plan_title: "Bemanding i aften",
+      plan_intro: "Hvor mange rådgivere skal være online, for at målet for akutte samtaler nås? Svaret kommer fra en simulering af køen med de samme regler som den rigtige kø.",
+      plan_demand: "Forventede samtaler",
+      plan_unit: "Pr.",
+      plan_unit_hour: "pr. time",
+      plan_unit_shift: "i hele vagten",
+      plan_start: "Vagten starter kl.",
+      plan_hours: "Vagtens længde (timer)",
+      plan_assumptions: "Antagelser",
+      plan_urgent: "Akutte samtaler (%)",
+      plan_concern: "Bekymringssamtaler (%)",
+      plan_minutes: "Gennemsnitlig samtalelængde (min.)",
+      plan_target: "Mål: akutte nået inden for 5 min. (%)",
+      plan_prefill: "Forudfyldt med dagens travleste time indtil nu (kl. {hour}: {n} samtaler).",
+      plan_btn: "Beregn bemanding",
+      plan_busy: "Beregner …",
+      plan_answer: "Anbefaling: {n} rådgiver online kl. {from}–{to}.|Anbefaling: {n} rådgivere online kl. {from}–{to}.",
+      plan_detail: "Så når {share} af de akutte samtaler frem inden for 5 minutter (mål: {target}) ved {per_hour} samtaler i timen.",
+      plan_unreachable: "Målet nås ikke med op til {n} rådgivere i simuleringen. Prøv med færre samtaler eller et lavere mål.",
+      plan_warn_abandon: "Bemærk: med {n} rådgiver giver {share} af alle samtaler op, før de får svar. Se tabellen.|Bemærk: med {n} rådgivere giver {share} af alle samtaler op, før de får svar. Se tabellen.",
+      plan_basis: "Simuleret: {hours} timer med {urgent} akutte samtaler, {cap} samtaler pr. rådgiver.",
+      plan_caption: "Simulerede tal ved {per_hour} samtaler i timen",
+      plan_col_n: "Rådgivere",
+      plan_col_share: "Akutte inden for 5 min.",
+      plan_col_p95: "Akut ventetid (95 %)",
+      plan_col_abandon: "Giver op (akutte / alle)",
+      plan_col_util: "Udnyttelse",
+      plan_recommended: "anbefalet",
+      plan_minutes_short: "{m} min.",
+      plan_invalid: "{field}: skriv et tal mellem {min} og {max}.",
+      plan_shares_invalid: "Akutte og bekymringssamtaler kan tilsammen højst være 100 %.",
+      plan_per_hour_invalid: "Det svarer til {n} samtaler i timen. Det skal være mellem {min} og {max}.",
+      plan_failed: "Kunne ikke beregne: {why}",
+      plan_forbidden: "Kun supervisorer kan beregne bemanding."
     },
     en: {
       doc_title: "Lyt – counsellor",
@@ -336,7 +371,41 @@
       conversations: "Conversations",
       alert_text: "{n} urgent chat has waited too long.|{n} urgent chats have waited too long.",
       alert_longest: "Longest:",
-      alert_go: "Go to the queue"
+      alert_go: "Go to the queue",
+      plan_title: "Staffing tonight",
+      plan_intro: "How many counsellors must be online to meet the target for urgent chats? The answer comes from a simulation of the queue with the same rules as the real one.",
+      plan_demand: "Expected conversations",
+      plan_unit: "Per",
+      plan_unit_hour: "per hour",
+      plan_unit_shift: "for the whole shift",
+      plan_start: "Shift starts at (hour)",
+      plan_hours: "Shift length (hours)",
+      plan_assumptions: "Assumptions",
+      plan_urgent: "Urgent conversations (%)",
+      plan_concern: "Concern conversations (%)",
+      plan_minutes: "Mean chat length (min)",
+      plan_target: "Target: urgent reached within 5 min (%)",
+      plan_prefill: "Prefilled with today's busiest hour so far ({hour}:00: {n} conversations).",
+      plan_btn: "Calculate staffing",
+      plan_busy: "Calculating …",
+      plan_answer: "Recommendation: {n} counsellor online {from}–{to}.|Recommendation: {n} counsellors online {from}–{to}.",
+      plan_detail: "Then {share} of urgent chats are reached within 5 minutes (target: {target}) at {per_hour} conversations an hour.",
+      plan_unreachable: "The target is not reached with up to {n} counsellors in the simulation. Try fewer conversations or a lower target.",
+      plan_warn_abandon: "Note: with {n} counsellor, {share} of all conversations give up before they get an answer. See the table.|Note: with {n} counsellors, {share} of all conversations give up before they get an answer. See the table.",
+      plan_basis: "Simulated: {hours} hours with {urgent} urgent chats, {cap} chats per counsellor.",
+      plan_caption: "Simulated figures at {per_hour} conversations an hour",
+      plan_col_n: "Counsellors",
+      plan_col_share: "Urgent within 5 min",
+      plan_col_p95: "Urgent wait (95th pct.)",
+      plan_col_abandon: "Give up (urgent / all)",
+      plan_col_util: "Utilisation",
+      plan_recommended: "recommended",
+      plan_minutes_short: "{m} min",
+      plan_invalid: "{field}: enter a number between {min} and {max}.",
+      plan_shares_invalid: "Urgent and concern conversations can add up to at most 100 %.",
+      plan_per_hour_invalid: "That is {n} conversations an hour. It must be between {min} and {max}.",
+      plan_failed: "Could not calculate: {why}",
+      plan_forbidden: "Only supervisors can calculate staffing."
     }
   };
 
@@ -363,6 +432,7 @@
     supervisor: false,
     overview: null,
     overviewEl: null,
+    plan: null,
     alertCids: new Set(),
     lastBeep: 0,
     beeps: 0,
@@ -552,6 +622,7 @@
     renderQueueCount();
     S.chats.forEach(function (chat) { renderSummary(chat); renderTools(chat); renderTab(chat); });
     if (S.overview) renderOverview(S.overview);
+    renderPlanResult();
     renderAlert(true);
     tick();
   }
@@ -660,6 +731,7 @@
     S.supervisor = false;
     S.overview = null;
     S.overviewEl = null;
+    S.plan = null;
     S.alertCids = new Set();
     S.alerts = [];
     renderAlert(true);
@@ -1739,6 +1811,7 @@
         h("section", { class: "card" }, h("h4", { "data-i18n": "sup_queue", text: t("sup_queue") }), bands),
         h("section", { class: "card" }, h("h4", { "data-i18n": "sup_longest", text: t("sup_longest") }), longest),
         h("section", { class: "card card-wide" }, h("h4", { "data-i18n": "sup_online", text: t("sup_online") }), onlineBox)),
+      buildPlan(),
       h("div", { class: "ov-charts" },
         h("div", { class: "chart-box" }, convChart,
           h("details", null, h("summary", { "data-i18n": "chart_table", text: t("chart_table") }), convTable)),
@@ -1784,6 +1857,7 @@
     renderConvChart(el, Array.isArray(today.conversations_per_hour) ? today.conversations_per_hour : []);
     renderWaitChart(el, today.mean_wait_seconds_per_hour || {});
     updateAlerts(Array.isArray(o.urgent_alerts) ? o.urgent_alerts : []);
+    prefillPlan(today);
     S.chats.forEach(renderColleagues);
   }
 
@@ -1887,6 +1961,228 @@
       ? h("table", { class: "numbers" }, h("thead", null, h("tr", null, h("th", { scope: "col", text: t("hour") }),
         BANDS.map(function (b) { return h("th", { scope: "col", text: t("band_" + b) }); }))), h("tbody", null, rows))
       : h("p", { class: "muted", text: t("chart_empty") }));
+  }
+
+  // ---------------------------------------------------------------- staffing plan (POST /supervisor/plan)
+
+  var PLAN_PER_HOUR = { min: 0.5, max: 30 };
+
+  function planInput(id, attrs) {
+    return h("input", Object.assign({ id: id, name: id, type: "number", inputmode: "decimal", required: true }, attrs));
+  }
+  function planField(id, key, attrs) {
+    var input = planInput(id, attrs);
+    return { input: input, el: h("div", { class: "field" }, h("label", { for: id, "data-i18n": key, text: t(key) }), input) };
+  }
+
+  function buildPlan() {
+    var now = new Date();
+    var startHour = now.getHours() >= 18 ? now.getHours() : 18;
+    var demand = { input: planInput("plan-demand", { min: 0.5, max: 360, step: "any", value: 6, "data-lyt-plan-demand": "" }) };
+    var unit = h("select", { id: "plan-unit", name: "plan-unit", "data-lyt-plan-unit": "" },
+      h("option", { value: "hour", "data-i18n": "plan_unit_hour", text: t("plan_unit_hour") }),
+      h("option", { value: "shift", "data-i18n": "plan_unit_shift", text: t("plan_unit_shift") }));
+    var start = planField("plan-start", "plan_start", { min: 0, max: 23, step: 1, value: startHour });
+    var hours = planField("plan-hours", "plan_hours", { min: 1, max: 12, step: 1, value: 6 });
+    var urgent = planField("plan-urgent", "plan_urgent", { min: 1, max: 50, step: "any", value: 6 });
+    var concern = planField("plan-concern", "plan_concern", { min: 0, max: 90, step: "any", value: 19 });
+    var minutes = planField("plan-minutes", "plan_minutes", { min: 10, max: 90, step: "any", value: 42 });
+    var target = planField("plan-target", "plan_target", { min: 50, max: 99, step: "any", value: 94 });
+    var prefill = h("p", { class: "muted small plan-prefill", id: "plan-prefill", hidden: true });
+    demand.input.setAttribute("aria-describedby", "plan-prefill");
+    var submit = h("button", { type: "submit", class: "btn-primary", "data-lyt-plan-submit": "", "data-i18n": "plan_btn", text: t("plan_btn") });
+    var msg = h("p", { class: "tool-msg plan-msg", role: "status", "data-lyt-plan-msg": "" });
+    var answer = h("div", { class: "plan-answer", "data-lyt-plan-answer": "", "aria-live": "polite" });
+    var out = h("div", { class: "plan-out", "data-lyt-plan-table": "" });
+    var form = h("form", { class: "plan-form", novalidate: true, "data-lyt-plan": "", "aria-labelledby": "plan-h" },
+      h("div", { class: "plan-fields" },
+        h("div", { class: "field plan-demand" }, h("label", { for: "plan-demand", "data-i18n": "plan_demand", text: t("plan_demand") }),
+          h("div", { class: "plan-inline" }, demand.input,
+            h("label", { for: "plan-unit", class: "sr-only", "data-i18n": "plan_unit", text: t("plan_unit") }), unit)),
+        start.el, hours.el),
+      prefill,
+      h("details", { class: "plan-assumptions" },
+        h("summary", { "data-i18n": "plan_assumptions", text: t("plan_assumptions") }),
+        h("div", { class: "plan-fields" }, urgent.el, concern.el, minutes.el, target.el)),
+      h("div", { class: "plan-actions" }, submit),
+      msg);
+    form.addEventListener("submit", onPlanSubmit);
+    form.addEventListener("input", function (ev) {
+      if (!S.plan) return;
+      S.plan.touched = true;
+      if (ev.target === demand.input || ev.target === unit) S.plan.prefill.hidden = true;  // no longer today's figure
+    });
+    S.plan = {
+      form: form, submit: submit, msg: msg, answer: answer, out: out, prefill: prefill, unit: unit,
+      fields: {
+        demand: demand.input, start: start.input, hours: hours.input, urgent: urgent.input,
+        concern: concern.input, minutes: minutes.input, target: target.input
+      },
+      touched: false, busy: false, result: null
+    };
+    return h("section", { class: "card plan", "aria-labelledby": "plan-h", "data-lyt-plan-box": "" },
+      h("h4", { id: "plan-h", "data-i18n": "plan_title", text: t("plan_title") }),
+      h("p", { class: "muted small plan-intro", "data-i18n": "plan_intro", text: t("plan_intro") }),
+      form, answer, out);
+  }
+
+  function prefillPlan(today) {
+    var p = S.plan;
+    if (!p || p.touched || p.busy) return;
+    var values = hours24(Array.isArray(today.conversations_per_hour) ? today.conversations_per_hour : []);
+    var max = Math.max.apply(null, values);
+    if (!(max > 0)) return;
+    var hour = values.indexOf(max);
+    p.fields.demand.value = String(Math.min(PLAN_PER_HOUR.max, Math.max(PLAN_PER_HOUR.min, max)));
+    p.unit.value = "hour";
+    p.prefill.replaceChildren(tr("plan_prefill", { hour: two(hour), n: max }));
+    p.prefill.hidden = false;
+  }
+
+  function planNumber(el) {
+    if (el.value === "" || (el.validity && el.validity.badInput)) return NaN;
+    return Number(String(el.value).replace(",", "."));
+  }
+
+  function planLabel(el) {
+    var label = $("label[for='" + el.id + "']");
+    return label ? label.textContent : el.id;
+  }
+
+  function planInvalid(el, message) {
+    el.setAttribute("aria-invalid", "true");
+    if (el.closest("details")) el.closest("details").open = true;
+    showPlanMsg(message, "error");
+    el.focus();
+    return null;
+  }
+
+  function readPlan() {
+    var p = S.plan, f = p.fields;
+    Object.keys(f).forEach(function (k) { f[k].removeAttribute("aria-invalid"); });
+    var checks = [f.demand, f.start, f.hours, f.urgent, f.concern, f.minutes, f.target];
+    var values = {};
+    for (var i = 0; i < checks.length; i++) {
+      var el = checks[i], v = planNumber(el);
+      var min = Number(el.getAttribute("min")), max = Number(el.getAttribute("max"));
+      if (!isFinite(v) || v < min || v > max || (el.getAttribute("step") === "1" && v !== Math.floor(v))) {
+        return planInvalid(el, t("plan_invalid", { field: planLabel(el), min: fmtNum(min), max: fmtNum(max) }));
+      }
+      values[el.id] = v;
+    }
+    if (values["plan-urgent"] + values["plan-concern"] > 100) return planInvalid(f.concern, t("plan_shares_invalid"));
+    var body = {
+      start_hour: values["plan-start"],
+      shift_hours: values["plan-hours"],
+      urgent_share: values["plan-urgent"] / 100,
+      concern_share: values["plan-concern"] / 100,
+      mean_chat_minutes: values["plan-minutes"],
+      target_share: values["plan-target"] / 100
+    };
+    var perHour = p.unit.value === "shift" ? values["plan-demand"] / values["plan-hours"] : values["plan-demand"];
+    if (perHour < PLAN_PER_HOUR.min || perHour > PLAN_PER_HOUR.max) {
+      return planInvalid(f.demand, t("plan_per_hour_invalid", { n: fmtNum(perHour), min: fmtNum(PLAN_PER_HOUR.min), max: fmtNum(PLAN_PER_HOUR.max) }));
+    }
+    if (p.unit.value === "shift") body.conversations_in_shift = values["plan-demand"];
+    else body.conversations_per_hour = values["plan-demand"];
+    return body;
+  }
+
+  var PLAN_FIELD_OF = {
+    conversations_per_hour: "demand", conversations_in_shift: "demand", start_hour: "start", shift_hours: "hours",
+    urgent_share: "urgent", concern_share: "concern", mean_chat_minutes: "minutes", target_share: "target"
+  };
+
+  function onPlanSubmit(ev) {
+    ev.preventDefault();
+    var p = S.plan;
+    if (!p || p.busy) return;
+    var body = readPlan();
+    if (!body) return;
+    p.busy = true;
+    p.submit.disabled = true;
+    p.submit.textContent = t("plan_busy");
+    p.form.setAttribute("aria-busy", "true");
+    showPlanMsg(t("plan_busy"), "");
+    api("/supervisor/plan", { json: body }).then(function (data) {
+      if (S.plan !== p) return;
+      p.result = data;
+      showPlanMsg("", "");
+      renderPlanResult();
+    }, function (err) {
+      if (S.plan !== p) return;
+      if (err.status === 403) { showPlanMsg(t("plan_forbidden"), "error"); return; }
+      var why = err.message;
+      var first = err.data && Array.isArray(err.data.detail) ? err.data.detail[0] : null;
+      if (first) {
+        why = String(first.msg || why);
+        var key = PLAN_FIELD_OF[(first.loc || [])[1]];
+        if (key) p.fields[key].setAttribute("aria-invalid", "true");
+      }
+      showPlanMsg(t("plan_failed", { why: why }), "error");
+    }).then(function () {
+      if (S.plan !== p) return;
+      p.busy = false;
+      p.submit.disabled = false;
+      p.submit.textContent = t("plan_btn");
+      p.form.removeAttribute("aria-busy");
+    });
+  }
+
+  function showPlanMsg(text, kind) {
+    var p = S.plan;
+    if (!p) return;
+    p.msg.className = "tool-msg plan-msg" + (kind ? " " + kind : "");
+    p.msg.textContent = text;
+  }
+
+  function fmtNum(v, digits) {
+    return Number(v).toLocaleString(S.lang === "en" ? "en-GB" : "da-DK", { maximumFractionDigits: digits === undefined ? 1 : digits });
+  }
+  function fmtPct(share) { return fmtNum(share * 100, 1) + " %"; }
+
+  function renderPlanResult() {
+    var p = S.plan;
+    if (!p || !p.result) return;
+    var r = p.result;
+    var rows = Array.isArray(r.rows) ? r.rows : [];
+    var best = rows.filter(function (row) { return row.counsellors === r.recommended; })[0] || null;
+    var from = two(Number(r.start_hour) || 0) + ":00", to = two(Number(r.end_hour) || 0) + ":00";
+    var parts = [];
+    if (r.reachable) {
+      parts.push(h("p", { class: "plan-headline", "data-lyt-plan-recommended": String(r.recommended) },
+        h("strong", { text: t("plan_answer", { n: r.recommended, from: from, to: to }) })));
+      if (best) {
+        parts.push(h("p", { text: t("plan_detail", {
+          share: fmtPct(best.urgent_within_5_min), target: fmtPct(r.target_share), per_hour: fmtNum(r.conversations_per_hour)
+        }) }));
+        if (best.abandoned >= 0.1) {
+          parts.push(h("p", { class: "tool-msg warn", "data-lyt-plan-warning": "",
+            text: t("plan_warn_abandon", { n: r.recommended, share: fmtPct(best.abandoned) }) }));
+        }
+      }
+    } else {
+      parts.push(h("p", { class: "tool-msg error plan-headline", "data-lyt-plan-recommended": "",
+        text: t("plan_unreachable", { n: r.recommended }) }));
+    }
+    parts.push(h("p", { class: "muted small", text: t("plan_basis", {
+      hours: fmtNum(r.simulated_hours, 0), urgent: fmtNum(r.urgent_contacts_simulated, 0), cap: r.capacity
+    }) }));
+    p.answer.replaceChildren.apply(p.answer, parts);
+    p.out.replaceChildren(h("table", { class: "numbers plan-table" },
+      h("caption", { class: "small muted", text: t("plan_caption", { per_hour: fmtNum(r.conversations_per_hour) }) }),
+      h("thead", null, h("tr", null, ["plan_col_n", "plan_col_share", "plan_col_p95", "plan_col_abandon", "plan_col_util"].map(function (k) {
+        return h("th", { scope: "col", text: t(k) });
+      }))),
+      h("tbody", null, rows.map(function (row) {
+        var rec = r.reachable && row.counsellors === r.recommended;
+        return h("tr", { class: rec ? "recommended" : null, "data-counsellors": row.counsellors, "data-recommended": rec ? "true" : null },
+          h("th", { scope: "row" }, String(row.counsellors), rec ? h("span", { class: "rec-tag", text: " (" + t("plan_recommended") + ")" }) : null),
+          h("td", { class: row.meets_target ? "meets" : "misses", text: fmtPct(row.urgent_within_5_min) }),
+          h("td", { text: t("plan_minutes_short", { m: fmtNum(row.urgent_p95_wait_minutes) }) }),
+          h("td", { text: fmtPct(row.urgent_abandoned) + " / " + fmtPct(row.abandoned) }),
+          h("td", { text: fmtPct(row.utilisation) }));
+      }))));
   }
 
   // ---------------------------------------------------------------- alerts and sound
