@@ -60,6 +60,11 @@ class PlanRequest(BaseModel):
     concern_share: Annotated[float, Field(ge=0.0, le=0.9)] = 0.19
     mean_chat_minutes: Annotated[float, Field(ge=10, le=90)] = 42.0
     target_share: Annotated[float, Field(ge=0.5, le=0.99, description="Urgent chats to reach within 5 min")] = 0.94
+    # Urgent first, but not at any price: a plan that reaches urgent chats while most others give up
+    # waiting is not a plan. The recommendation meets both targets.
+    max_abandoned: Annotated[
+        float, Field(ge=0.01, le=1.0, description="At most this share of all conversations may give up waiting")
+    ] = 0.10
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -97,6 +102,7 @@ class PlanResponse(BaseModel):
     recommended: int
     reachable: bool = Field(description="False when even the largest count tried misses the target")
     target_share: float
+    max_abandoned: float
     within_minutes: int
     conversations_per_hour: float
     start_hour: int
@@ -120,18 +126,26 @@ def queue_policy(settings: Settings) -> str:
     return "bands"
 
 
-def _row(result: Result, counsellors: int, target: float) -> PlanRow:
-    urgent = result.bands["urgent"]
+def _abandoned_share(result: Result) -> float:
     total = sum(band.contacts for band in result.bands.values())
     gave_up = sum(band.abandoned * band.contacts for band in result.bands.values())
+    return gave_up / total if total else 0.0
+
+
+def _meets(result: Result, target: float, max_abandoned: float) -> bool:
+    return result.bands["urgent"].reached_within_5_min >= target and _abandoned_share(result) <= max_abandoned
+
+
+def _row(result: Result, counsellors: int, target: float, max_abandoned: float) -> PlanRow:
+    urgent = result.bands["urgent"]
     return PlanRow(
         counsellors=counsellors,
         urgent_within_5_min=round(urgent.reached_within_5_min, 4),
         urgent_p95_wait_minutes=round(urgent.p95_wait_minutes, 1),
         urgent_abandoned=round(urgent.abandoned, 4),
-        abandoned=round(gave_up / total, 4) if total else 0.0,
+        abandoned=round(_abandoned_share(result), 4),
         utilisation=round(result.utilisation, 4),
-        meets_target=urgent.reached_within_5_min >= target,
+        meets_target=_meets(result, target, max_abandoned),
     )
 
 
@@ -149,6 +163,7 @@ def plan_staffing(
     capacity: int,
     policy: str,
     target: float,
+    max_abandoned: float = 1.0,
 ) -> tuple[int, bool, int, int, tuple[PlanRow, ...]]:
     """(recommended, reachable, days, urgent contacts simulated, rows). Deterministic (fixed seed), so cached.
 
@@ -169,7 +184,7 @@ def plan_staffing(
         return results[count]
 
     def meets(count: int) -> bool:
-        return run(count).bands["urgent"].reached_within_5_min >= target
+        return _meets(run(count), target, max_abandoned)
 
     # An upper bound with room to spare over the offered load (chat slots busy on average).
     offered_slots = per_hour * mean_chat_minutes / 60
@@ -184,7 +199,7 @@ def plan_staffing(
             else:
                 low = middle
     needed = high
-    rows = tuple(_row(run(count), count, target) for count in range(max(1, needed - 1), needed + 3))
+    rows = tuple(_row(run(count), count, target, max_abandoned) for count in range(max(1, needed - 1), needed + 3))
     return needed, reachable, days, run(needed).bands["urgent"].contacts, rows
 
 
@@ -205,12 +220,14 @@ async def plan(body: PlanRequest, state: StateDep, who: SupervisorDep) -> PlanRe
         capacity,
         policy,
         round(body.target_share, 3),
+        round(body.max_abandoned, 3),
         limiter=_simulation_limiter(),
     )
     return PlanResponse(
         recommended=needed,
         reachable=reachable,
         target_share=body.target_share,
+        max_abandoned=body.max_abandoned,
         within_minutes=WITHIN_MINUTES,
         conversations_per_hour=per_hour,
         start_hour=body.start_hour,
