@@ -5,6 +5,10 @@ third-person vetoes cap the lexicon hits they cover. The classifier is conservat
 `urgent` only above `URGENT_THRESHOLD`, and never to `urgent` when a veto matched and no lexicon hit
 is left. A follow-up such as "jeg har dem her" is urgent when an earlier message in `history` (or the
 same message) reached the level its context rule asks for.
+
+The semantic layer (`knowledge.triage.semantic`, on unless `LYT_TRIAGE_SEMANTIC=0`) then looks at every
+message not already urgent and may raise it one level (none -> concern, concern -> urgent) when an
+embedding classifier is confident. It never lowers a verdict.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.triage import paths
+from knowledge.triage import paths, semantic
 from knowledge.triage.content import RiskContent, load_content
 from knowledge.triage.levels import RANK, Level, max_level
 from knowledge.triage.matching import Matcher, MatchResult
 from knowledge.triage.model import Prediction, RiskClassifier, load_or_train
 from knowledge.triage.normalise import NormalisedText, Normaliser, Span
+from knowledge.triage.semantic import SemanticLayer
 
 URGENT_THRESHOLD = 0.60  # p(urgent) for the classifier to raise to urgent
 # ... or this much p(urgent) when the message also has an imminence signal (signals.yml: a time such as
@@ -62,38 +67,87 @@ def _classifier_level(
 class Triage:
     """Risk triage of one youth message in the context of the previous few."""
 
-    def __init__(self, content: RiskContent, classifier: RiskClassifier | None = None) -> None:
+    def __init__(
+        self,
+        content: RiskContent,
+        classifier: RiskClassifier | None = None,
+        semantic_layer: SemanticLayer | None = None,
+    ) -> None:
         self.content = content
         self.normaliser = Normaliser(content.emoji, content.words)
         self.matcher = Matcher(content, self.normaliser)
         self.classifier = classifier
+        self.semantic = semantic_layer
 
     @classmethod
-    def load(cls, risk_dir: Path | None = None, cache_dir: Path | None = None, use_cache: bool = True) -> Triage:
-        """Load the content files and the trained classifier (trained and cached if missing)."""
-        content = load_content(risk_dir or paths.risk_dir())
+    def load(
+        cls,
+        risk_dir: Path | None = None,
+        cache_dir: Path | None = None,
+        use_cache: bool = True,
+        use_semantic: bool | None = None,
+    ) -> Triage:
+        """Load the content files and the trained classifier (trained and cached if missing).
+
+        The semantic layer is loaded too (its head trained and cached if missing; the embedder imports
+        torch) unless `use_semantic` is False or, when it is None, `LYT_TRIAGE_SEMANTIC=0`.
+        """
+        directory = risk_dir or paths.risk_dir()
+        content = load_content(directory)
         triage = cls(content)
         cache = (cache_dir or paths.triage_cache_dir()) if use_cache else None
         triage.classifier = load_or_train(content, triage.matcher, cache)
+        if semantic.enabled() if use_semantic is None else use_semantic:
+            triage.semantic = SemanticLayer(semantic.load_or_train(content, directory, cache))
         return triage
 
     def judge(self, text: str, history: Sequence[str] = ()) -> TriageResult:
         """Judge `text`; `history` holds the earlier youth messages of the conversation, oldest first."""
         return self.judge_many([text], [history])[0]
 
-    def judge_many(self, texts: Sequence[str], histories: Sequence[Sequence[str]] | None = None) -> list[TriageResult]:
+    def judge_many(
+        self, texts: Sequence[str], histories: Sequence[Sequence[str]] | None = None, use_semantic: bool = True
+    ) -> list[TriageResult]:
         """Judge several messages at once (one classifier call); each with its own history."""
         norms = [self.normaliser(t) for t in texts]
         matches = [self.matcher.match(n) for n in norms]
         predictions = self._predict(norms, matches)
+        combined = [self._combine(t, norms[i], matches[i], predictions[i]) for i, t in enumerate(texts)]
+        if use_semantic:
+            self._raise_semantic(texts, combined)
         results = []
         for i, text in enumerate(texts):
-            result = self._combine(text, norms[i], matches[i], predictions[i])
+            result = combined[i]
             history = histories[i] if histories is not None and i < len(histories) else ()
             if result.level != "urgent":
                 self._add_context(result, text, norms[i], history, matches[i].level)
             results.append(result)
         return results
+
+    def _raise_semantic(self, texts: Sequence[str], results: Sequence[TriageResult]) -> None:
+        """Let the semantic layer raise (never lower) verdicts that are not urgent yet."""
+        if self.semantic is None:
+            return
+        asked = [
+            i for i, r in enumerate(results) if r.level != "urgent" and len(texts[i].split()) >= semantic.MIN_WORDS
+        ]
+        if not asked:
+            return
+        verdicts = self.semantic.verdicts([texts[i] for i in asked])
+        for i, verdict in zip(asked, verdicts, strict=True):
+            result = results[i]
+            level = semantic.raise_level(result.level, verdict, len(texts[i].split()))
+            if level == result.level:
+                continue
+            p = verdict.probabilities
+            kind, similarity = self.semantic.head.closest(verdict, level)
+            result.reasons.append(
+                f"semantic: {level}, close to {kind or level} (p_urgent={p['urgent']:.2f}, "
+                f"p_concern={p['concern']:.2f}, similarity {similarity:.2f})"
+            )
+            result.level = level
+            risk = p["urgent"] + 0.5 * p["concern"]
+            result.score = round(min(BAND_CEILING[level], max(BAND_FLOOR[level], risk, result.score)), 4)
 
     def _predict(self, norms: Sequence[NormalisedText], matches: Sequence[MatchResult]) -> list[Prediction | None]:
         if self.classifier is None or not norms:
@@ -158,7 +212,9 @@ class Triage:
         if not any(regex.search(norm.text) for _, regex in self.matcher.context):
             return  # cheap exit: the history is judged only when a follow-up pattern matches
         recent = list(history)[-HISTORY_WINDOW:]
-        earlier = self.judge_many(recent) if recent else []
+        # Earlier messages are judged without the semantic layer: a follow-up such as "jeg har dem her" turns
+        # urgent only after a message the lexicon or the classifier found risky (and no embedding is spent).
+        earlier = self.judge_many(recent, use_semantic=False) if recent else []
         history_level = max_level(*(r.level for r in earlier))
         for rule, span in self.matcher.context_hits(norm, history_level, own):
             if RANK[rule.level] <= RANK[result.level]:
