@@ -6,6 +6,8 @@ matching, keyed by its slug):
   title), and title + tags;
 * probes, embedded with the `query: ` prefix and compared query-to-query: each tag, the title and
   each sentence of the summary and sections. Tags carry the words teens use ("nudes", "snap").
+Example questions (knowledge/search/topic_examples.yml): how young people put a topic in their own words.
+Each is a probe (kind "example") of the pair of its topic it sits closest to, and trains the classifier.
 Beside them, curated out-of-scope exemplars (knowledge/search/out_of_scope.yml) as `query: `, and a
 topic classifier trained on the probe and passage vectors (never on the dev set).
 
@@ -33,8 +35,9 @@ from knowledge.content import ARTICLES_DIR, REPO_ROOT, Article, article_files, l
 from knowledge.search.classifier import TopicClassifier, train_topic_classifier
 from knowledge.search.embedding import Embedder, Vectors
 
-INDEX_FORMAT = "lyt-kb-3"  # bump when chunking or the stored format changes
+INDEX_FORMAT = "lyt-kb-4"  # bump when chunking or the stored format changes
 OUT_OF_SCOPE_FILE = Path(__file__).resolve().parent / "out_of_scope.yml"
+TOPIC_EXAMPLES_FILE = Path(__file__).resolve().parent / "topic_examples.yml"
 VAR_DIR_ENV = "LYT_VAR_DIR"
 BATCH = 64
 KEEP_INDEXES = 3  # older index directories under var/kb/ are deleted after a build
@@ -59,7 +62,14 @@ class Probe:
     pair: str
     article_id: str
     topic: str
-    kind: str  # "tag" | "title" | "sentence"
+    kind: str  # "tag" | "title" | "sentence" | "example"
+    text: str
+
+
+@dataclass(frozen=True)
+class TopicExample:
+    topic: str
+    lang: str
     text: str
 
 
@@ -103,10 +113,70 @@ def out_of_scope_exemplars(path: Path = OUT_OF_SCOPE_FILE) -> list[str]:
     return [str(text) for lang in ("da", "en") for text in raw.get(lang) or []]
 
 
-def content_hash(model_id: str, articles_dir: Path = ARTICLES_DIR, oos_file: Path = OUT_OF_SCOPE_FILE) -> str:
+def topic_examples(path: Path = TOPIC_EXAMPLES_FILE) -> list[TopicExample]:
+    """Example questions per topic and language; an absent file means none."""
+    if not path.is_file():
+        return []
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        TopicExample(str(topic), lang, str(text).strip())
+        for topic, by_lang in raw.items()
+        for lang in ("da", "en")
+        for text in (by_lang or {}).get(lang) or []
+        if str(text).strip()
+    ]
+
+
+def example_probes(
+    examples: Sequence[TopicExample],
+    vectors: Vectors,
+    articles: Sequence[Article],
+    passages: Sequence[Passage],
+    passage_vectors: Vectors,
+    probes: Sequence[Probe],
+    probe_vectors: Vectors,
+) -> list[Probe]:
+    """Each example becomes a probe of the pair of its topic that it is most similar to: the mean of
+    its best passage and its best probe similarity. Every example's topic must have articles."""
+    by_pair_lang = {(a.slug, a.lang): a for a in articles}
+    pairs_of_topic: dict[str, list[str]] = {}
+    for passage in passages:
+        pairs_of_topic.setdefault(passage.topic, [])
+        if passage.pair not in pairs_of_topic[passage.topic]:
+            pairs_of_topic[passage.topic].append(passage.pair)
+    passage_rows = {
+        pair: [i for i, p in enumerate(passages) if p.pair == pair] for t in pairs_of_topic.values() for pair in t
+    }
+    probe_rows = {pair: [i for i, p in enumerate(probes) if p.pair == pair] for pair in passage_rows}
+    out: list[Probe] = []
+    for example, vector in zip(examples, vectors, strict=True):
+        pairs = pairs_of_topic[example.topic]
+        passage_sims = passage_vectors @ vector
+        probe_sims = probe_vectors @ vector if len(probe_vectors) else np.zeros(0)
+
+        closeness = [
+            (
+                max(float(passage_sims[i]) for i in passage_rows[pair])
+                + max((float(probe_sims[i]) for i in probe_rows[pair]), default=0.0)
+            )
+            / 2
+            for pair in pairs
+        ]
+        pair = pairs[int(np.argmax(closeness))]
+        article = by_pair_lang.get((pair, example.lang)) or next(a for a in articles if a.slug == pair)
+        out.append(Probe(pair, article.id, example.topic, "example", example.text))
+    return out
+
+
+def content_hash(
+    model_id: str,
+    articles_dir: Path = ARTICLES_DIR,
+    oos_file: Path = OUT_OF_SCOPE_FILE,
+    examples_file: Path = TOPIC_EXAMPLES_FILE,
+) -> str:
     digest = hashlib.sha256(f"{INDEX_FORMAT}\0{model_id}\0".encode())
     digest.update(Path(__file__).read_bytes())  # any change to chunking invalidates the cache
-    for path in [*article_files(articles_dir), oos_file]:
+    for path in [*article_files(articles_dir), oos_file, *([examples_file] if examples_file.is_file() else [])]:
         digest.update(str(path.relative_to(path.parents[1])).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:20]
@@ -195,7 +265,8 @@ def build_index(
     passages = [p for a in articles for p in passages_of(a)]
     probes = [p for a in articles for p in probes_of(a)]
     oos_texts = out_of_scope_exemplars()
-    total = len(passages) + len(probes) + len(oos_texts)
+    examples = [e for e in topic_examples() if e.topic in {a.topic for a in articles}]
+    total = len(passages) + len(probes) + len(oos_texts) + len(examples)
     done = 0
 
     def advance(count: int) -> None:
@@ -209,7 +280,11 @@ def build_index(
     passage_vectors = cache.embed([p.text for p in passages], "passage", embedder.embed_passages, advance)
     probe_vectors = cache.embed([p.text for p in probes], "query", embedder.embed_queries, advance)
     oos_vectors = cache.embed(oos_texts, "query", embedder.embed_queries, advance)
+    example_vectors = cache.embed([e.text for e in examples], "query", embedder.embed_queries, advance)
     cache.save()
+    if examples:
+        probes += example_probes(examples, example_vectors, articles, passages, passage_vectors, probes, probe_vectors)
+        probe_vectors = np.vstack([probe_vectors, example_vectors]).astype(np.float32)
     classifier = train_topic_classifier(
         np.vstack([probe_vectors, passage_vectors]), [p.topic for p in probes] + [p.topic for p in passages]
     )

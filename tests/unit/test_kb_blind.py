@@ -18,10 +18,12 @@ import pytest
 from knowledge.content import ARTICLES_DIR, REPO_ROOT, article_files, load_topics
 from knowledge.search import KnowledgeBase
 from knowledge.search.evaluation import DEV_SET, EvalReport, evaluate, read_questions
-from knowledge.search.index import OUT_OF_SCOPE_FILE
+from knowledge.search.index import OUT_OF_SCOPE_FILE, TOPIC_EXAMPLES_FILE, topic_examples
 
 BLIND_SET = REPO_ROOT / "tests" / "data" / "kb_blind.jsonl"
 HOLDOUT_SET = REPO_ROOT / "tests" / "data" / "kb_holdout.jsonl"
+HOLDOUT3_SET = REPO_ROOT / "tests" / "data" / "kb_holdout3.jsonl"
+EXTERNAL_DIR = REPO_ROOT.parent / "shared" / "eval" / "external"
 # measured 2026-11-22 after the content work: blind top-1 0.971, top-3 0.995, out-of-scope 0.975
 BLIND_TOP1 = 0.92
 BLIND_TOP3 = 0.97
@@ -70,18 +72,59 @@ def test_evaluation_sets_do_not_overlap() -> None:
     dev = {_normalise(q.text) for q in read_questions(DEV_SET)}
     blind = {_normalise(q.text) for q in read_questions(BLIND_SET)}
     holdout = {_normalise(q.text) for q in read_questions(HOLDOUT_SET)} if HOLDOUT_SET.is_file() else set()
+    holdout3 = {_normalise(q.text) for q in read_questions(HOLDOUT3_SET)}
     assert not blind & dev
     assert not holdout & (dev | blind)
+    assert not holdout3 & (dev | blind | holdout)
 
 
-@pytest.mark.parametrize("path", [BLIND_SET, HOLDOUT_SET], ids=["blind", "holdout"])
+def _evaluation_texts() -> dict[str, str]:
+    """normalised text -> file name, over every tests/data/kb_*.jsonl set and the external sets."""
+    paths = sorted((REPO_ROOT / "tests" / "data").glob("kb_*.jsonl"))
+    paths += sorted(EXTERNAL_DIR.rglob("*.jsonl")) if EXTERNAL_DIR.is_dir() else []
+    texts: dict[str, str] = {}
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            raw = json.loads(line) if line.strip() else None
+            if isinstance(raw, dict) and "text" in raw:
+                texts[_normalise(str(raw["text"]))] = path.name
+    return texts
+
+
+def test_topic_examples_are_written_apart_from_every_evaluation_set() -> None:
+    """No example question is an evaluation question, nor a near copy of one (word Jaccard >= 0.6)."""
+    examples = topic_examples(TOPIC_EXAMPLES_FILE)
+    assert len(examples) >= 800
+    assert {e.topic for e in examples} == {topic for topic in load_topics() if topic != "about-lyt"}
+    evaluation = _evaluation_texts()
+    words = [(set(text.split()), text, name) for text, name in evaluation.items()]
+    copied = []
+    for example in examples:
+        normalised = _normalise(example.text)
+        mine = set(normalised.split())
+        if normalised in evaluation:
+            copied.append((example.text, evaluation[normalised]))
+            continue
+        for theirs, text, name in words:
+            if len(mine & theirs) >= 0.6 * len(mine | theirs):
+                copied.append((example.text, f"{name}: {text}"))
+                break
+    assert not copied, copied
+
+
+@pytest.mark.parametrize("path", [BLIND_SET, HOLDOUT_SET, HOLDOUT3_SET], ids=["blind", "holdout", "holdout3"])
 def test_no_evaluation_question_is_copied_into_the_content(path: Path) -> None:
     if not path.is_file():
         pytest.skip(f"no {path.name}")
     content = [p.read_text(encoding="utf-8") for p in article_files(ARTICLES_DIR)]
     content.append(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))
+    content.append(TOPIC_EXAMPLES_FILE.read_text(encoding="utf-8"))
     haystack = "\n".join(_normalise(text) for text in content)
-    exemplars = {_normalise(line.strip().lstrip("- ")) for line in OUT_OF_SCOPE_FILE.read_text("utf-8").splitlines()}
+    exemplars = {
+        _normalise(line.strip().lstrip("- "))
+        for file in (OUT_OF_SCOPE_FILE, TOPIC_EXAMPLES_FILE)
+        for line in file.read_text("utf-8").splitlines()
+    }
     questions = read_questions(path)
     copied = [q.text for q in questions if _normalise(q.text) in haystack or _normalise(q.text) in exemplars]
     assert not copied, copied
