@@ -201,7 +201,7 @@
       plan_btn: "Beregn bemanding",
       plan_busy: "Beregner …",
       plan_answer: "Anbefaling: {n} rådgiver online kl. {from}–{to}.|Anbefaling: {n} rådgivere online kl. {from}–{to}.",
-      plan_detail: "Så når {share} af de akutte samtaler frem inden for 5 minutter (mål: {target}) ved {per_hour} samtaler i timen.",
+      plan_detail: "Så når {share} af de akutte samtaler frem inden for 5 minutter (mål: {target}), og {abandoned} af alle samtaler giver op (højst {max_abandoned}) ved {per_hour} samtaler i timen.",
       plan_unreachable: "Målet nås ikke med op til {n} rådgivere i simuleringen. Prøv med færre samtaler eller et lavere mål.",
       plan_warn_abandon: "Bemærk: med {n} rådgiver giver {share} af alle samtaler op, før de får svar. Se tabellen.|Bemærk: med {n} rådgivere giver {share} af alle samtaler op, før de får svar. Se tabellen.",
       plan_basis: "Simuleret: {hours} timer med {urgent} akutte samtaler, {cap} samtaler pr. rådgiver.",
@@ -389,7 +389,7 @@
       plan_btn: "Calculate staffing",
       plan_busy: "Calculating …",
       plan_answer: "Recommendation: {n} counsellor online {from}–{to}.|Recommendation: {n} counsellors online {from}–{to}.",
-      plan_detail: "Then {share} of urgent chats are reached within 5 minutes (target: {target}) at {per_hour} conversations an hour.",
+      plan_detail: "Then {share} of urgent chats are reached within 5 minutes (target: {target}), and {abandoned} of all conversations give up (at most {max_abandoned}) at {per_hour} conversations an hour.",
       plan_unreachable: "The target is not reached with up to {n} counsellors in the simulation. Try fewer conversations or a lower target.",
       plan_warn_abandon: "Note: with {n} counsellor, {share} of all conversations give up before they get an answer. See the table.|Note: with {n} counsellors, {share} of all conversations give up before they get an answer. See the table.",
       plan_basis: "Simulated: {hours} hours with {urgent} urgent chats, {cap} chats per counsellor.",
@@ -2154,7 +2154,8 @@
         h("strong", { text: t("plan_answer", { n: r.recommended, from: from, to: to }) })));
       if (best) {
         parts.push(h("p", { text: t("plan_detail", {
-          share: fmtPct(best.urgent_within_5_min), target: fmtPct(r.target_share), per_hour: fmtNum(r.conversations_per_hour)
+          share: fmtPct(best.urgent_within_5_min), target: fmtPct(r.target_share), per_hour: fmtNum(r.conversations_per_hour),
+          abandoned: fmtPct(best.abandoned), max_abandoned: fmtPct(r.max_abandoned)
         }) }));
         if (best.abandoned >= 0.1) {
           parts.push(h("p", { class: "tool-msg warn", "data-lyt-plan-warning": "",
@@ -2178,9 +2179,9 @@
         var rec = r.reachable && row.counsellors === r.recommended;
         return h("tr", { class: rec ? "recommended" : null, "data-counsellors": row.counsellors, "data-recommended": rec ? "true" : null },
           h("th", { scope: "row" }, String(row.counsellors), rec ? h("span", { class: "rec-tag", text: " (" + t("plan_recommended") + ")" }) : null),
-          h("td", { class: row.meets_target ? "meets" : "misses", text: fmtPct(row.urgent_within_5_min) }),
+          h("td", { class: row.urgent_within_5_min >= r.target_share ? "meets" : "misses", text: fmtPct(row.urgent_within_5_min) }),
           h("td", { text: t("plan_minutes_short", { m: fmtNum(row.urgent_p95_wait_minutes) }) }),
-          h("td", { text: fmtPct(row.urgent_abandoned) + " / " + fmtPct(row.abandoned) }),
+          h("td", { class: row.abandoned <= r.max_abandoned ? "meets" : "misses", text: fmtPct(row.urgent_abandoned) + " / " + fmtPct(row.abandoned) }),
           h("td", { text: fmtPct(row.utilisation) }));
       }))));
   }
