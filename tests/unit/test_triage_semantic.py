@@ -1,0 +1,105 @@
+"""The semantic layer (knowledge.triage.semantic): it only raises, it catches a euphemism the lexicon
+misses, and the measured level on the untouched holdout2 (tests/data/triage_holdout2.jsonl)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.triage import semantic
+from knowledge.triage.evaluation import dev_report, read_dev_set
+from knowledge.triage.levels import LEVELS, RANK
+from knowledge.triage.normalise import Normaliser
+from tests.unit.test_triage_support import triage, triage_without_semantic
+
+HOLDOUT2 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout2.jsonl"
+# Written for this test, in no content or data file: a farewell with no risk word at all.
+EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
+
+
+def _verdict(p_none: float, p_concern: float, p_urgent: float) -> semantic.SemanticVerdict:
+    return semantic.SemanticVerdict({"none": p_none, "concern": p_concern, "urgent": p_urgent}, np.zeros(0))
+
+
+@pytest.mark.parametrize("current", LEVELS)
+@pytest.mark.parametrize("probs", [(1, 0, 0), (0, 1, 0), (0, 0, 1), (0.1, 0.1, 0.8), (0.05, 0.05, 0.9)])
+def test_raise_level_never_lowers_and_raises_at_most_one_level(current: str, probs: tuple[float, ...]) -> None:
+    level = semantic.raise_level(current, _verdict(*probs), words=8)  # type: ignore[arg-type]
+    assert RANK[level] >= RANK[current]  # type: ignore[index]
+    assert RANK[level] - RANK[current] <= 1  # type: ignore[index]
+
+
+def test_short_messages_and_near_negatives_are_never_raised() -> None:
+    assert semantic.raise_level("none", _verdict(0, 0, 1), words=2) == "none"
+    near = semantic.SemanticVerdict({"none": 0.0, "concern": 0.0, "urgent": 1.0}, np.zeros(0), near_negative=True)
+    assert semantic.raise_level("concern", near, words=8) == "concern"
+
+
+def test_switch() -> None:
+    import os
+
+    before = os.environ.get(semantic.SEMANTIC_ENV)
+    try:
+        os.environ[semantic.SEMANTIC_ENV] = "0"
+        assert not semantic.enabled()
+        os.environ[semantic.SEMANTIC_ENV] = "1"
+        assert semantic.enabled()
+    finally:
+        if before is None:
+            os.environ.pop(semantic.SEMANTIC_ENV, None)
+        else:
+            os.environ[semantic.SEMANTIC_ENV] = before
+
+
+def test_semantic_examples_load_and_differ_from_the_measurement_sets() -> None:
+    t = triage()
+    examples = semantic.load_examples(Path(__file__).resolve().parents[2] / "knowledge" / "risk")
+    assert len(examples) >= 200 and all(e.kind for e in examples)
+    norm = Normaliser(t.content.emoji, t.content.words)
+    ours = {norm(e.text).text for e in examples}
+    data = Path(__file__).resolve().parents[2] / "tests" / "data"
+    for name in ("triage_dev.jsonl", "triage_blind.jsonl", "triage_holdout.jsonl", "triage_holdout2.jsonl"):
+        clash = [m.id for m in read_dev_set(data / name) if norm(m.text).text in ours]
+        assert clash == [], (name, clash)
+
+
+def _layered() -> semantic.SemanticLayer:
+    t = triage()
+    if t.semantic is None:  # LYT_TRIAGE_SEMANTIC=0 in this environment: build it anyway
+        directory = Path(__file__).resolve().parents[2] / "knowledge" / "risk"
+        t.semantic = semantic.SemanticLayer(semantic.load_or_train(t.content, directory, None))
+    return t.semantic
+
+
+def test_the_layer_never_lowers_a_verdict_on_the_measurement_sets() -> None:
+    _layered()
+    data = Path(__file__).resolve().parents[2] / "tests" / "data"
+    texts = [m.text for name in ("triage_dev.jsonl", "triage_blind.jsonl") for m in read_dev_set(data / name)]
+    before = triage_without_semantic().judge_many(texts)
+    after = triage().judge_many(texts)
+    for text, old, new in zip(texts, before, after, strict=True):
+        assert RANK[new.level] >= RANK[old.level], text
+        if new.level != old.level:
+            assert any(r.startswith("semantic: ") for r in new.reasons), new.reasons
+
+
+def test_the_layer_raises_a_euphemism_the_lexicon_misses() -> None:
+    _layered()
+    assert triage_without_semantic().judge(EUPHEMISM).level == "none"
+    result = triage().judge(EUPHEMISM)
+    assert result.level in ("concern", "urgent")
+    assert any(r.startswith("semantic: ") and "close to" in r for r in result.reasons), result.reasons
+
+
+def test_holdout2_at_the_measured_level() -> None:
+    """holdout2 was written before the layer and measured once (docs/TRIAGE.md): without the layer
+    urgent recall 0.400 and 19 urgent judged none; with it 0.483 and 12. Not yet the product goal
+    (recall >= 0.98, no urgent judged none): this guards the level reached, it does not claim the goal."""
+    _layered()
+    report = dev_report(triage(), read_dev_set(HOLDOUT2))
+    assert report.total == 120
+    assert report.recall["urgent"] >= 0.48, report.recall
+    assert len(report.urgent_as_none) <= 12, report.urgent_as_none
+    assert len(report.none_as_urgent) <= 2, report.none_as_urgent
