@@ -16,7 +16,7 @@ PYTHON310 ?= $(shell for c in python3.10 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/
 PYTHON311 ?= $(shell for c in python3.11 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.11*/bin/python3.11 2>/dev/null | sort -V | tail -n1); do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info[:2]==(3,11)' 2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help setup run test lint unit integration e2e browser rasa-validate rasa-test model kb bench clean browser-deps
+.PHONY: help setup run test lint unit integration e2e browser rasa-validate rasa-test model kb triage bench clean browser-deps
 
 help:
 	@echo "make run    - set up (venvs, model, index) and start the whole stack on http://127.0.0.1:$${LYT_PORT:-8000}"
@@ -46,7 +46,11 @@ model: setup
 kb: setup
 	$(APP_VENV)/bin/lyt kb build
 
-run: setup model kb
+# Trains (or loads from var/triage) the triage models once, before any gateway starts.
+triage: setup
+	$(APP_VENV)/bin/lyt triage build
+
+run: setup model kb triage
 	@mkdir -p var
 	$(APP_PY) -m api.launcher
 
@@ -66,10 +70,10 @@ rasa-test: model
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: setup model kb browser-deps lint rasa-validate rasa-test
+test: setup model kb triage browser-deps lint rasa-validate rasa-test
 	$(APP_VENV)/bin/pytest -q tests
 
-bench: setup model kb
+bench: setup model kb triage
 	$(APP_PY) -m bench.run_all
 
 clean:

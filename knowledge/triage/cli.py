@@ -56,6 +56,16 @@ def _write(triage: Any, batch: list[tuple[str, str]]) -> None:
     sys.stdout.flush()
 
 
+@triage_app.command("build")
+def build() -> None:
+    """Train the classifier and the semantic head, or load them from the cache, so the gateway starts fast."""
+    import time
+
+    started = time.perf_counter()
+    _load()
+    typer.echo(f"triage ready ({time.perf_counter() - started:.1f} s)")
+
+
 @triage_app.command("eval")
 def evaluate(
     external: bool = typer.Option(False, "--external", help="Also measure ../shared/eval/external/*.jsonl."),
