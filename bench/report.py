@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_scale_out import cores_needed
+from bench.bench_soak import render as soak_render
 
 TITLES = {
     "whole-stack": "Whole stack: Lyt vs stock `rasa init`",
@@ -19,6 +20,7 @@ TITLES = {
     "micro": "Micro-benchmarks",
     "connections": "Connections",
     "scale-out": "Scale-out",
+    "soak": "Soak",
 }
 
 
@@ -188,6 +190,7 @@ RENDERERS = {
     "micro": ("micro", micro),
     "connections": ("connections", connections),
     "scale-out": ("scale_out", scale_out),
+    "soak": ("soak", soak_render),
 }
 
 

@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, write bench/results/<stamp>.json and .md, update docs/PERFORMANCE.md.
 
-    .venv/bin/python -m bench.run_all [--quick] [--only whole-stack,long-conversation,micro,connections,scale-out]
+    .venv/bin/python -m bench.run_all [--quick] [--only whole-stack,long-conversation,micro,connections,scale-out,soak]
                                       [--no-doc]
 
 Whole stack and long conversations need the trained model (var/models/lyt.tar.gz) and the knowledge
@@ -33,8 +33,16 @@ SECTIONS: dict[str, Callable[[Processes, sections.Sizes], dict[str, Any]]] = {
     "scale-out": sections.scale_out,
     "micro": sections.micro,
     "connections": sections.connections,
+    "soak": sections.soak,  # minutes long: only with --only soak
 }
-RESULT_KEYS = {"whole-stack": "whole_stack", "scale-out": "scale_out", "micro": "micro", "connections": "connections"}
+NOT_BY_DEFAULT = {"soak"}
+RESULT_KEYS = {
+    "whole-stack": "whole_stack",
+    "scale-out": "scale_out",
+    "micro": "micro",
+    "connections": "connections",
+    "soak": "soak",
+}
 
 
 def machine() -> str:
@@ -81,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated sections: " + ", ".join(SECTIONS))
     parser.add_argument("--no-doc", action="store_true", help="do not update docs/PERFORMANCE.md")
     args = parser.parse_args(argv)
-    names = [n for n in args.only.split(",") if n] or list(SECTIONS)
+    names = [n for n in args.only.split(",") if n] or [n for n in SECTIONS if n not in NOT_BY_DEFAULT]
     unknown = [n for n in names if n not in SECTIONS]
     if unknown:
         parser.error(f"unknown sections: {', '.join(unknown)}")

@@ -45,10 +45,13 @@ class Sizes:
     delivery_samples: int = 100
     connections: int = 1_000
     rasa_workers: int = 1
+    soak_minutes: float = 10.0
+    soak_widgets: int = 8
+    soak_counsellors: int = 2
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls((1, 8), 5.0, 300, 30, 1, 8, 5.0, 1_000, 100, 20, 200, 1)
+        return cls((1, 8), 5.0, 300, 30, 1, 8, 5.0, 1_000, 100, 20, 200, 1, 1.0)
 
 
 def _stop_all(procs: Processes, *handles: RasaHandle | GatewayHandle) -> None:
@@ -247,6 +250,13 @@ def connections(procs: Processes, sizes: Sizes) -> dict[str, Any]:
     _stop_all(procs, gateway)
     procs.stop(redis.process)
     return result
+
+
+def soak(procs: Processes, sizes: Sizes) -> dict[str, Any]:
+    """Not in the default run: minutes of steady load, memory growth, a scan of Redis (bench/bench_soak.py)."""
+    from bench.bench_soak import run_stack
+
+    return {"soak": run_stack(procs, sizes.soak_minutes, sizes.soak_widgets, sizes.soak_counsellors)}
 
 
 def script_output(name: str, timeout: float = 900) -> dict[str, Any]:

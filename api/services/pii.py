@@ -20,8 +20,8 @@ _PHONE_DK = re.compile(
     r"(?<![\d+])(?:\d{8}|\d{4}[ .-]\d{4}|\d{2}[ .-]\d{2}[ .-]\d{2}[ .-]\d{2}|\d{2}[ .-]\d{3}[ .-]\d{3})(?![\d])"
 )
 _STREET_DA = re.compile(
-    r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ]?[a-zæøåé]+)*"
-    r"(?:vej|gade|allé|alle|plads|vænget|stræde|boulevard|torv|parken|have|bakken|høj)"
+    r"\b[A-ZÆØÅ][a-zæøåé]*(?:[ -][A-ZÆØÅ]?[a-zæøåé]+)*"  # [a-z]*: "Åboulevard" is Å + boulevard
+    r"(?:vej|gade|allé|alle|plads|vænget|stræde|boulevard|torv|parken|have|bakken|høj)(?:en|et|n|t)?"  # Strandvejen
     r"\s+\d{1,4}[A-Za-z]?(?:,?\s*\d{1,2}\.?\s*(?:th|tv|mf|sal)?\.?)?",
     re.UNICODE,
 )

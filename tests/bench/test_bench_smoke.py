@@ -7,6 +7,7 @@ for CI); the gateways run with Rasa down.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from bench.bench_delivery import counsellor_to_youth, dashboard_visibility
 from bench.bench_long_conversation import summarise, through_gateway
 from bench.bench_queue import queue_operations
 from bench.bench_scale_out import LytWaitingTarget, cores_needed, measure, pair
+from bench.bench_soak import SentPersonalData, scan_redis, soak
 from bench.bench_whole_stack import compare_levels, ratios
 from bench.load import LytTarget, message_mix, percentile
 from bench.procs import GatewayHandle, Processes, lyt_endpoints, start_gateway
@@ -98,6 +100,48 @@ async def test_scale_out_measurement(gateways: tuple[GatewayHandle, GatewayHandl
     )
     row = pair("smoke", one, two)
     assert one["messages"] > 0 and _number(row["throughput_ratio"]) and _number(cores_needed(two))
+
+
+async def test_soak(gateways: tuple[GatewayHandle, GatewayHandle], redis_server: RedisServer) -> None:
+    gateway = gateways[0]
+    pids = {"gateway": gateway.process.pid, "redis": redis_server.process.pid}
+    result = await soak(gateway.url, redis_server.url, pids, minutes=0.2, widgets=3, counsellors=1, seed=1)
+    assert result["messages_sent"] > 0 and _number(result["errors"])
+    assert {"create", "message_bot", "login", "queue_list"} <= set(result["operations"])
+    assert all(_number(row.get("p95_ms")) for row in result["operations"].values() if row["n"])
+    assert set(result["rss_growth_pct"]) == {"gateway", "redis"}
+    assert all(_number(v) for v in result["rss_growth_pct"].values())
+    scan = result["scan"]
+    for key in ("keys", "found", "found_by_kind", "findings", "conversation_keys", "conversation_keys_without_ttl"):
+        assert key in scan
+    assert scan["keys"] > 0 and scan["conversation_keys"] > 0
+    assert "<!-- bench" not in report.RENDERERS["soak"][1](result)
+
+
+def test_soak_scan_finds_planted_values(redis_server: RedisServer) -> None:
+    """The scan itself: values planted unscrubbed in db 4 are found, and so is a conversation key without TTL."""
+    import random
+
+    import redis as redis_sync
+
+    url = f"redis://127.0.0.1:{redis_server.port}/4"
+    client = redis_sync.Redis.from_url(url)
+    client.flushdb()
+    sent = SentPersonalData()
+    rng = random.Random(7)
+    text = sent.fill("ring {phone_intl} eller {phone_dk}, mail {email}, cpr {cpr_dash}, {address}", rng)
+    client.xadd("lyt:conv:abc:events", {"text": text.replace(" ", "  "), "raw": text})
+    client.hset("lyt:conv:abc", mapping={"ip": "127.0.0.1", "v6": "2001:db8::1"})
+    sent.values["address"].add("Åboulevard 7")  # json.dumps writes "\u00c5boulevard 7", as Rasa's tracker does
+    client.set("rasa:tracker:abc", json.dumps({"text": "jeg bor på Åboulevard 7"}))
+    client.expire("lyt:conv:abc", 60)
+    client.close()
+    scan = scan_redis(url, sent)
+    assert {"ipv4", "ipv6", "email", "cpr", "sent phone", "sent email", "sent cpr", "sent address"} <= set(
+        scan["found_by_kind"]
+    )
+    assert scan["conversation_keys_without_ttl"] == 1
+    assert any(f["key"] == "rasa:tracker:abc" and f["kind"] == "sent address" for f in scan["findings"])
 
 
 def test_endpoint_files(tmp_path: Path) -> None:
