@@ -105,8 +105,10 @@ async def ask_for_person(conv: YouthConversation, state: StateDep) -> EventsOut:
 async def leave_queue(conv: YouthConversation, state: StateDep) -> EventsOut:
     if conv.mode != "waiting":
         raise HTTPException(status.HTTP_409_CONFLICT, "not waiting in the queue")
-    with contextlib.suppress(QueueError):
+    try:
         await state.queue.finish(conv.cid, "", "bot")
+    except QueueError:
+        raise HTTPException(status.HTTP_409_CONFLICT, "a counsellor has just picked up this chat") from None
     stored = await append_events(
         state.redis,
         conv.cid,

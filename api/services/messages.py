@@ -19,7 +19,7 @@ from api.services.articles import article_catalogue, articles_for_topic
 from api.services.events import Event, append_events, bot_event, read_events, system_event
 from api.services.hours import is_open, next_opening
 from api.services.pii import scrub
-from api.services.queue import eta_text
+from api.services.queue import QueueError, eta_text
 from api.services.rasa_client import RasaUnavailable, interpret
 from api.state import AppState
 from knowledge.helplines import load_helplines
@@ -128,11 +128,21 @@ async def _bot_turn(
 
 async def _waiting_turn(state: AppState, conv: convs.Conversation, command: str, level: str, lang: str) -> list[Event]:
     if command in ("/leave_queue", "/bot"):
-        await state.queue.finish(conv.cid, "", "bot")
+        try:
+            await state.queue.finish(conv.cid, "", "bot")
+        except QueueError:
+            return []  # a counsellor picked the chat up a moment ago; "counsellor_joined" is in the stream
         return [system_event(copy("left_queue", lang))]
     if convs.level_rank(level) > convs.level_rank(conv.level):
         await state.queue.enqueue(conv.cid, level)  # band rises at once while waiting
-    return [await queue_event(state, conv.cid, lang)]
+    event = await queue_event(state, conv.cid, lang)
+    if "position" not in event and await _now_with_counsellor(state, conv.cid):
+        return []  # claimed while this message was on its way: the counsellor reads it
+    return [event]
+
+
+async def _now_with_counsellor(state: AppState, cid: str) -> bool:
+    return _s(await state.redis.hget(redis_keys.conversation(cid), "mode") or "") == "human"
 
 
 async def _handoff(state: AppState, conv: convs.Conversation, level: str, lang: str) -> list[Event]:

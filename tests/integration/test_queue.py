@@ -174,6 +174,20 @@ async def test_finish_closes_a_hold_or_leaves_the_queue(aredis: Redis) -> None:
     assert await aredis.scard(redis_keys.counsellor_held_urgent("anna")) == 0
 
 
+async def test_leaving_after_a_claim_won_keeps_the_chat_with_the_counsellor(aredis: Redis) -> None:
+    """The young person taps "leave the queue" just after a counsellor claimed: the claim stands."""
+    queue = make_queue(aredis)
+    cid = await new_conv(aredis)
+    await queue.enqueue(cid, "concern")
+    await queue.claim(cid, "anna")
+    with pytest.raises(QueueError) as error:
+        await queue.finish(cid, "", "bot")
+    assert error.value.reason == "not_waiting"
+    assert await aredis.hget(redis_keys.conversation(cid), "mode") == "human"
+    assert await aredis.hget(redis_keys.conversation(cid), "counsellor") == "anna"
+    assert await aredis.sismember(redis_keys.counsellor_held("anna"), cid)
+
+
 async def test_expired_lease_is_reaped_back_into_the_queue(aredis: Redis) -> None:
     queue = make_queue(aredis, lease_ms=50)
     cid = await new_conv(aredis)
