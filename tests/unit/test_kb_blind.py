@@ -30,10 +30,17 @@ BLIND_TOP3 = 0.97
 BLIND_DECLINE = 0.90
 BLIND_ANSWERED = 0.85
 # the hold-out set (104 q) was written after the tuning and measured once, never tuned on:
-# top-1 0.893, top-3 0.940, out-of-scope 0.950 (below the product bars: see docs/KNOWLEDGE.md)
-HOLDOUT_TOP1 = 0.85
-HOLDOUT_TOP3 = 0.92
+# top-1 0.893, top-3 0.940, out-of-scope 0.950; after the example questions 0.917 / 1.000 / 0.950
+HOLDOUT_TOP1 = 0.88
+HOLDOUT_TOP3 = 0.97
 HOLDOUT_DECLINE = 0.90
+# kb_holdout3.jsonl (151 q: 6 per topic, 66% Danish, 25 out-of-scope) was written before the example
+# questions and measured twice: before 0.841 / 0.944 / 0.960, after 0.897 / 0.976 / 0.960 (top-1 /
+# top-3 / out-of-scope declined), answered 0.730 -> 0.825. Never tuned on.
+HOLDOUT3_TOP1 = 0.87
+HOLDOUT3_TOP3 = 0.96
+HOLDOUT3_DECLINE = 0.92
+HOLDOUT3_ANSWERED = 0.78
 
 
 def _rows() -> list[dict[str, object]]:
@@ -147,3 +154,21 @@ def test_holdout_set_quality(kb: KnowledgeBase) -> None:
     assert report.top1_accuracy >= HOLDOUT_TOP1, summary
     assert report.top3_accuracy >= HOLDOUT_TOP3, summary
     assert report.decline_rate >= HOLDOUT_DECLINE, summary
+
+
+def test_holdout3_set_shape() -> None:
+    questions = read_questions(HOLDOUT3_SET)
+    assert len(questions) >= 150
+    per_topic = Counter(q.topic for q in questions)
+    taxonomy = {topic for topic in load_topics() if topic != "about-lyt"}
+    assert all(per_topic[topic] >= 6 for topic in taxonomy), per_topic
+    assert per_topic[None] >= 25
+
+
+def test_holdout3_set_quality(kb: KnowledgeBase) -> None:
+    report = evaluate(kb, read_questions(HOLDOUT3_SET), "holdout3")
+    summary = report.as_dict()
+    assert report.top1_accuracy >= HOLDOUT3_TOP1, summary
+    assert report.top3_accuracy >= HOLDOUT3_TOP3, summary
+    assert report.decline_rate >= HOLDOUT3_DECLINE, summary
+    assert report.rate(report.answered, report.in_scope) >= HOLDOUT3_ANSWERED, summary
