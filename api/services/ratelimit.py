@@ -29,14 +29,22 @@ class IpHasher:
 
 
 async def hit(redis: Redis, bucket: str, limit: int, window_seconds: int) -> bool:
-    """Count one hit; True while within the limit."""
-    window = int(time.time() // window_seconds)
+    """Count one hit; True while within the limit.
+
+    A sliding-window counter: this window's count plus the previous window's, weighted by how much of
+    it still overlaps the last `window_seconds`. A burst across a window boundary is still caught.
+    """
+    now = time.time()
+    window = int(now // window_seconds)
     key = redis_keys.rate_limit(f"{bucket}:{window}")
+    previous_key = redis_keys.rate_limit(f"{bucket}:{window - 1}")
     async with redis.pipeline(transaction=True) as pipe:
         pipe.incr(key)
-        pipe.expire(key, window_seconds)
-        count, _ = await pipe.execute()
-    return int(count) <= limit
+        pipe.expire(key, 2 * window_seconds)
+        pipe.get(previous_key)
+        count, _, previous = await pipe.execute()
+    overlap = 1.0 - (now % window_seconds) / window_seconds
+    return int(count) + int(previous or 0) * overlap <= limit
 
 
 async def forget(redis: Redis, bucket: str, window_seconds: int) -> None:
