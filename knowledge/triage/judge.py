@@ -7,8 +7,9 @@ is left. A follow-up such as "jeg har dem her" is urgent when an earlier message
 same message) reached the level its context rule asks for.
 
 The semantic layer (`knowledge.triage.semantic`, on unless `LYT_TRIAGE_SEMANTIC=0`) then looks at every
-message not already urgent and may raise it one level (none -> concern, concern -> urgent) when an
-embedding classifier is confident. It never lowers a verdict.
+message not already urgent and may raise it one level (none -> concern, concern -> urgent): one head over
+the sentence embedding, the signal categories and the classifier's probabilities, plus a kNN vote over
+curated examples. It never lowers a verdict.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from knowledge.triage import paths, semantic
 from knowledge.triage.content import RiskContent, load_content
-from knowledge.triage.levels import RANK, Level, max_level
+from knowledge.triage.levels import LEVELS, RANK, Level, max_level
 from knowledge.triage.matching import Matcher, MatchResult
 from knowledge.triage.model import Prediction, RiskClassifier, load_or_train
 from knowledge.triage.normalise import NormalisedText, Normaliser, Span
@@ -98,7 +99,7 @@ class Triage:
         cache = (cache_dir or paths.triage_cache_dir()) if use_cache else None
         triage.classifier = load_or_train(content, triage.matcher, cache)
         if semantic.enabled() if use_semantic is None else use_semantic:
-            triage.semantic = SemanticLayer(semantic.load_or_train(content, directory, cache))
+            triage.semantic = SemanticLayer(semantic.load_or_train(content, directory, cache, matcher=triage.matcher))
         return triage
 
     def judge(self, text: str, history: Sequence[str] = ()) -> TriageResult:
@@ -114,7 +115,7 @@ class Triage:
         predictions = self._predict(norms, matches)
         combined = [self._combine(t, norms[i], matches[i], predictions[i]) for i, t in enumerate(texts)]
         if use_semantic:
-            self._raise_semantic(texts, combined)
+            self._raise_semantic(texts, combined, matches, predictions)
         results = []
         for i, text in enumerate(texts):
             result = combined[i]
@@ -124,7 +125,13 @@ class Triage:
             results.append(result)
         return results
 
-    def _raise_semantic(self, texts: Sequence[str], results: Sequence[TriageResult]) -> None:
+    def _raise_semantic(
+        self,
+        texts: Sequence[str],
+        results: Sequence[TriageResult],
+        matches: Sequence[MatchResult],
+        predictions: Sequence[Prediction | None],
+    ) -> None:
         """Let the semantic layer raise (never lower) verdicts that are not urgent yet."""
         if self.semantic is None:
             return
@@ -133,7 +140,12 @@ class Triage:
         ]
         if not asked:
             return
-        verdicts = self.semantic.verdicts([texts[i] for i in asked])
+        probabilities = [
+            [pred.probabilities[level] for level in LEVELS] if (pred := predictions[i]) is not None else [1.0, 0.0, 0.0]
+            for i in asked
+        ]
+        side = semantic.side_features([matches[i].signals for i in asked], probabilities)
+        verdicts = self.semantic.verdicts([texts[i] for i in asked], side)
         for i, verdict in zip(asked, verdicts, strict=True):
             result = results[i]
             level = semantic.raise_level(result.level, verdict, len(texts[i].split()))
@@ -143,7 +155,7 @@ class Triage:
             kind, similarity = self.semantic.head.closest(verdict, level)
             result.reasons.append(
                 f"semantic: {level}, close to {kind or level} (p_urgent={p['urgent']:.2f}, "
-                f"p_concern={p['concern']:.2f}, similarity {similarity:.2f})"
+                f"p_concern={p['concern']:.2f}, knn {verdict.knn:+.3f}, similarity {similarity:.2f})"
             )
             result.level = level
             risk = p["urgent"] + 0.5 * p["concern"]

@@ -1,17 +1,31 @@
-"""The semantic layer: a logistic regression over multilingual-e5-small sentence embeddings.
+"""The semantic layer: one logistic regression over [sentence embedding | signals | classifier], plus a kNN vote.
 
 Why: the lexicon and the n-gram classifier only know phrasings somebody wrote down. Euphemisms with
 no risk word ("nu er det slut", "this is the end"), new means (a car in a closed garage, fire) and a
 friend's goodbye post slipped through on a fresh holdout. An embedding generalises over meaning.
 
 What: the raw message (whitespace collapsed, cut to `MAX_CHARS`) is embedded with the int8
-multilingual-e5-small of `knowledge.search` (`query: ` prefix; about 5 ms on one thread). A
-standardised logistic regression gives p(none), p(concern), p(urgent). It is trained on every
-classifier example (`model.training_set`) plus `knowledge/risk/semantic.yml`, whose groups carry a
-`kind` shown to counsellors ("semantic: close to a method or means at hand").
+multilingual-e5-small of `knowledge.search` (`query: ` prefix; about 5 ms on one thread). One
+standardised logistic regression (the "combined head") reads the embedding together with the signal
+categories the matcher found (`SIDE_SIGNALS`) and the n-gram classifier's three probabilities, and gives
+p(none), p(concern), p(urgent). Its training rows are every classifier example (`model.training_set`)
+plus `knowledge/risk/semantic.yml`, whose groups carry a `kind` shown to counsellors ("semantic: close to
+a method or means at hand"). The classifier probabilities of the classifier's own examples are taken
+out-of-fold (5 folds), so the head does not learn to trust a classifier that has seen the sentence.
 
-Safety: the layer can only RAISE a verdict (`Triage._combine` applies `raise_level`), never lower
-one. It is asked only when the lexicon/classifier verdict is not already urgent.
+A kNN vote adds meaning the regression smooths away: `knn` = mean cosine to the `KNN` closest curated
+urgent examples minus the mean cosine to the `KNN` closest curated `none` examples.
+
+Rules (`raise_level`, thresholds tuned on dev/blind/holdout/holdout2, the external sets and
+cross-validation; docs/TRIAGE.md):
+- none -> concern when p(concern) + p(urgent) + `KNN_WEIGHT` * knn >= `CONCERN_FROM_NONE`: "no urgent
+  judged none" is the hard rule, so this is deliberately low (a counsellor offer costs little);
+- concern -> urgent when p(urgent) >= `URGENT_FROM_CONCERN`, or >= `URGENT_FROM_CONCERN_SIGNAL` when a
+  strong risk signal (means, die, goodbye, acute, intent, missing, violence, death) is present;
+- none -> urgent is NOT allowed: measured, it added one urgent hit per holdout and one false alarm.
+
+Safety: the layer can only RAISE a verdict, never lower one. It is asked only when the
+lexicon/classifier verdict is not already urgent.
 
 A message (nearly) identical to a curated `none` example (cosine >= `NEAR_DUPLICATE`) is never raised:
 the curated negatives win over the regression, which underfits some of them.
@@ -41,22 +55,34 @@ import sklearn
 import yaml
 from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
 from knowledge.triage.content import ContentError, Example, RiskContent
 from knowledge.triage.levels import LEVELS, RANK, Level, as_level
-from knowledge.triage.model import training_set
+from knowledge.triage.matching import Matcher
+from knowledge.triage.model import RiskClassifier, training_set
+from knowledge.triage.model import fit as fit_classifier
 
-SEMANTIC_FORMAT = "lyt-triage-semantic-1"
+SEMANTIC_FORMAT = "lyt-triage-semantic-2"
 SEMANTIC_ENV = "LYT_TRIAGE_SEMANTIC"
 SEMANTIC_FILE = "semantic.yml"
 MAX_CHARS = 400  # longer messages: the start is embedded (the lexicon still reads all of it)
-C = 0.05  # inverse regularisation of the logistic regression on standardised embeddings
-# Thresholds, tuned on the dev and blind sets, cross-validated training data and the external sets
-# (docs/TRIAGE.md). The layer raises one level at most: none -> concern, concern -> urgent. Letting
-# it raise none -> urgent (even at p >= 0.99) put dev `none` messages at urgent.
+C = 0.05  # inverse regularisation of the logistic regression on standardised features
+# Thresholds, tuned on the dev, blind, holdout and holdout2 sets, cross-validated training data and the
+# external sets (docs/TRIAGE.md). The layer raises one level at most: none -> concern, concern -> urgent.
 URGENT_FROM_CONCERN = 0.80  # p(urgent)
-CONCERN_FROM_NONE = 0.85  # p(concern) + p(urgent)
+URGENT_FROM_CONCERN_SIGNAL = 0.50  # p(urgent) with a strong risk signal
+CONCERN_FROM_NONE = 0.40  # p(concern) + p(urgent) + KNN_WEIGHT * knn
+KNN = 5  # neighbours per side of the kNN vote
+KNN_WEIGHT = 20.0  # knn is a cosine difference (about -0.1 .. 0.1)
+CV_FOLDS = 5  # out-of-fold classifier probabilities for the head's training rows
+# Signal categories (signals.yml) the head reads, and the strong ones that lower the concern -> urgent bar.
+SIDE_SIGNALS = (
+    "death", "means", "time", "acute", "intent", "goodbye", "missing", "violence", "self", "someone_else",
+    "laughter", "die", "passive", "want", "nowant", "exist", "negation",
+)  # fmt: skip
+STRONG_SIGNALS = frozenset({"means", "die", "goodbye", "acute", "intent", "missing", "violence", "death"})
 NEAR_DUPLICATE = 0.96  # cosine: a curated negative this close (nearly the same sentence) blocks a raise
 MIN_WORDS = 3  # "ok", "hej", "farvel": too little meaning to judge; the context rules handle follow-ups
 
@@ -81,6 +107,17 @@ class SemanticVerdict:
     probabilities: dict[Level, float]
     similarities: NDArray[np.float32]  # cosine to every training example (SemanticHead.prototypes)
     near_negative: bool = False  # a curated `none` example is (nearly) the same sentence: never raise
+    knn: float = 0.0  # mean cosine to the KNN closest urgent examples minus that to the KNN closest `none` ones
+    signals: frozenset[str] = frozenset()  # the matcher's signal categories for the text
+
+
+def side_features(signals: Sequence[frozenset[str]], probabilities: Sequence[Sequence[float]]) -> NDArray[np.float32]:
+    """Rows of [signal categories present (0/1) | classifier p(none), p(concern), p(urgent)]."""
+    rows = [
+        [float(name in s) for name in SIDE_SIGNALS] + [float(x) for x in p]
+        for s, p in zip(signals, probabilities, strict=True)
+    ]
+    return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(SIDE_SIGNALS) + len(LEVELS))
 
 
 def load_examples(risk_dir: Path) -> list[SemanticExample]:
@@ -192,24 +229,27 @@ class SemanticHead:
         self.prototype_levels = prototype_levels
         self.prototype_kinds = prototype_kinds
 
-    def probabilities(self, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
+    def probabilities(self, vectors: NDArray[np.float32], side: NDArray[np.float32]) -> NDArray[np.float64]:
         """Rows of p(none), p(concern), p(urgent) in LEVELS order."""
-        raw = self.model.predict_proba(self.scaler.transform(vectors))
+        raw = self.model.predict_proba(self.scaler.transform(np.hstack([vectors, side])))
         out = np.zeros((len(vectors), len(LEVELS)))
         for column, level in enumerate(self.classes):
             out[:, LEVELS.index(level)] = raw[:, column]
         return out
 
-    def verdicts(self, vectors: NDArray[np.float32]) -> list[SemanticVerdict]:
+    def verdicts(self, vectors: NDArray[np.float32], side: NDArray[np.float32]) -> list[SemanticVerdict]:
         with _one_blas_thread():
-            probs = self.probabilities(vectors)
+            probs = self.probabilities(vectors, side)
             sims = vectors @ self.prototypes.T if len(self.prototypes) else np.zeros((len(vectors), 0))
+        levels = np.array(self.prototype_levels)
+        urgent, none = levels == "urgent", levels == "none"
         out = []
-        for row, sim in zip(probs, sims, strict=True):
+        for row, sim, features in zip(probs, sims, side, strict=True):
             by_level: dict[Level, float] = {level: float(row[i]) for i, level in enumerate(LEVELS)}
             best = int(np.argmax(sim)) if len(sim) else -1
             near_negative = best >= 0 and sim[best] >= NEAR_DUPLICATE and self.prototype_levels[best] == "none"
-            out.append(SemanticVerdict(by_level, sim, bool(near_negative)))
+            signals = frozenset(n for n, v in zip(SIDE_SIGNALS, features, strict=False) if v > 0)
+            out.append(SemanticVerdict(by_level, sim, bool(near_negative), _knn(sim, urgent, none), signals))
         return out
 
     def closest(self, verdict: SemanticVerdict, level: Level) -> tuple[str, float]:
@@ -221,24 +261,43 @@ class SemanticHead:
         return "", 0.0
 
 
+def _knn(sim: NDArray[np.float32], urgent: NDArray[np.bool_], none: NDArray[np.bool_]) -> float:
+    if not urgent.any() or not none.any():
+        return 0.0
+    k = min(KNN, int(urgent.sum()), int(none.sum()))
+    return float(np.sort(sim[urgent])[-k:].mean() - np.sort(sim[none])[-k:].mean())
+
+
+def risk_score(verdict: SemanticVerdict) -> float:
+    """What the none -> concern rule compares with CONCERN_FROM_NONE."""
+    p = verdict.probabilities
+    return p["urgent"] + p["concern"] + KNN_WEIGHT * verdict.knn
+
+
 def raise_level(current: Level, verdict: SemanticVerdict, words: int) -> Level:
     """The level the semantic layer proposes: `current` or one level higher, never lower."""
     if current == "urgent" or words < MIN_WORDS or verdict.near_negative:
         return current
     p = verdict.probabilities
+    strong = bool(verdict.signals & STRONG_SIGNALS)
     proposed: Level = current
-    if current == "concern" and p["urgent"] >= URGENT_FROM_CONCERN:
+    if current == "concern" and (
+        p["urgent"] >= URGENT_FROM_CONCERN or (strong and p["urgent"] >= URGENT_FROM_CONCERN_SIGNAL)
+    ):
         proposed = "urgent"
-    elif current == "none" and p["urgent"] + p["concern"] >= CONCERN_FROM_NONE:
+    elif current == "none" and risk_score(verdict) >= CONCERN_FROM_NONE:
         proposed = "concern"
     return proposed if RANK[proposed] > RANK[current] else current
 
 
-def fit(examples: Sequence[SemanticExample], vectors: NDArray[np.float32], c: float = C) -> SemanticHead:
+def fit(
+    examples: Sequence[SemanticExample], vectors: NDArray[np.float32], side: NDArray[np.float32], c: float = C
+) -> SemanticHead:
     y = np.array([LEVELS.index(e.level) for e in examples])
-    scaler = StandardScaler().fit(vectors)
+    x = np.hstack([vectors, side])
+    scaler = StandardScaler().fit(x)
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
-    model.fit(scaler.transform(vectors), y)
+    model.fit(scaler.transform(x), y)
     return SemanticHead(
         scaler,
         model,
@@ -251,16 +310,55 @@ def fit(examples: Sequence[SemanticExample], vectors: NDArray[np.float32], c: fl
 def cache_key(content: RiskContent, embedder_id: str) -> str:
     digest = hashlib.sha256(f"{SEMANTIC_FORMAT}|{sklearn.__version__}|{embedder_id}|{content.digest}".encode())
     here = Path(__file__).resolve().parent
-    for name in ("semantic.py", "model.py", "content.py"):
+    for name in ("semantic.py", "model.py", "content.py", "matching.py", "normalise.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:20]
 
 
-def load_or_train(content: RiskContent, risk_dir: Path, cache_dir: Path | None, embedder: Any = None) -> SemanticHead:
+def training_side_features(
+    content: RiskContent, matcher: Matcher, examples: Sequence[SemanticExample]
+) -> NDArray[np.float32]:
+    """Signals and classifier probabilities for every training row. The classifier's own examples get
+    out-of-fold probabilities (CV_FOLDS classifiers, each trained without them); semantic.yml rows, which the
+    classifier never trains on, get the full classifier's."""
+    norms = [matcher.normaliser(e.text) for e in examples]
+    matches = [matcher.match(n) for n in norms]
+    distress = [matcher.distress_count(n) for n in norms]
+    own = training_set(content)
+    probs = np.zeros((len(examples), len(LEVELS)))
+
+    def predict(classifier: RiskClassifier, rows: Sequence[int]) -> None:
+        for i, p in zip(
+            rows,
+            classifier.predict_many([norms[i] for i in rows], [matches[i] for i in rows], [distress[i] for i in rows]),
+            strict=True,
+        ):
+            probs[i] = [p.probabilities[level] for level in LEVELS]
+
+    predict(fit_classifier(content, matcher), range(len(own), len(examples)))
+    y = np.array([LEVELS.index(e.level) for e in own])
+    for train, test in StratifiedKFold(CV_FOLDS, shuffle=True, random_state=0).split(np.zeros(len(own)), y):
+        predict(fit_classifier(content, matcher, [own[i] for i in train]), list(test))
+    return side_features([m.signals for m in matches], probs.tolist())
+
+
+def load_or_train(
+    content: RiskContent, risk_dir: Path, cache_dir: Path | None, embedder: Any = None, matcher: Matcher | None = None
+) -> SemanticHead:
     """The cached head for this content and embedder, trained (embedding every example) when missing."""
     examples = training_examples(content, risk_dir)
+    if matcher is None:
+        from knowledge.triage.normalise import Normaliser
+
+        matcher = Matcher(content, Normaliser(content.emoji, content.words))
+
+    def train() -> SemanticHead:
+        return fit(
+            examples, embed([e.text for e in examples], embedder), training_side_features(content, matcher, examples)
+        )
+
     if cache_dir is None:
-        return fit(examples, embed([e.text for e in examples], embedder))
+        return train()
     path = cache_dir / f"semantic-{cache_key(content, model_id(embedder))}" / "head.pkl"
     if path.exists():
         try:
@@ -270,7 +368,7 @@ def load_or_train(content: RiskContent, risk_dir: Path, cache_dir: Path | None, 
                 return loaded
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             pass
-    head = fit(examples, embed([e.text for e in examples], embedder))
+    head = train()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as tmp:
@@ -295,7 +393,7 @@ class SemanticLayer:
         self.head = head
         self._embedder = embedder
 
-    def verdicts(self, texts: Sequence[str]) -> list[SemanticVerdict]:
+    def verdicts(self, texts: Sequence[str], side: NDArray[np.float32]) -> list[SemanticVerdict]:
         if not texts:
             return []
-        return self.head.verdicts(embed(texts, self._embedder))
+        return self.head.verdicts(embed(texts, self._embedder), side)
