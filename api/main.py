@@ -39,6 +39,9 @@ def load_triage() -> TriageJudge:
     from knowledge.triage import Triage
 
     triage: TriageJudge = Triage.load()
+    # The semantic layer loads its embedding model on first use: pay that (about a second) at start-up,
+    # not on the first young person's message.
+    triage.judge("jeg har det ikke så godt i dag")
     return triage
 
 
