@@ -6,7 +6,8 @@
   gateway calls it), wall clock and CPU time of this process;
 * with history: the same with three earlier messages, half of them risky (context rules run);
 * batched: `Triage.judge_many()` in batches of 32 and 256, reported per message;
-* train: fitting the classifier from the content files (what `lyt triage` does when the cache is cold);
+* train: `Triage.load()` on a cold cache: the classifier, plus the semantic head (embedding every training
+  example, 5 out-of-fold classifiers) unless LYT_TRIAGE_SEMANTIC=0 (what `lyt triage build` does);
 * load: `Triage.load()` with the classifier cached.
 Target: p95 <= 15 ms per message. Benchmarks report; they never fail on speed.
 """

@@ -115,7 +115,7 @@ class Triage:
         predictions = self._predict(norms, matches)
         combined = [self._combine(t, norms[i], matches[i], predictions[i]) for i, t in enumerate(texts)]
         if use_semantic:
-            self._raise_semantic(texts, combined, matches, predictions)
+            self._raise_semantic(texts, combined, matches, predictions, norms)
         results = []
         for i, text in enumerate(texts):
             result = combined[i]
@@ -131,8 +131,12 @@ class Triage:
         results: Sequence[TriageResult],
         matches: Sequence[MatchResult],
         predictions: Sequence[Prediction | None],
+        norms: Sequence[NormalisedText],
     ) -> None:
-        """Let the semantic layer raise (never lower) verdicts that are not urgent yet."""
+        """Let the semantic layer raise (never lower) verdicts that are not urgent yet.
+
+        A follow-up that a context rule knows ("i have them here") is left to the context rules for urgent:
+        alone it is at most raised to concern. So is a message whose only risk words an idiom veto covers."""
         if self.semantic is None:
             return
         asked = [
@@ -149,6 +153,10 @@ class Triage:
         for i, verdict in zip(asked, verdicts, strict=True):
             result = results[i]
             level = semantic.raise_level(result.level, verdict, len(texts[i].split()))
+            follow_up = any(regex.search(norms[i].text) for _, regex in self.matcher.context)
+            idiom_only = matches[i].level == "none" and bool(matches[i].vetoes)  # as for the classifier
+            if level == "urgent" and (follow_up or idiom_only):
+                level = result.level
             if level == result.level:
                 continue
             p = verdict.probabilities

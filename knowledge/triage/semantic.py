@@ -21,7 +21,8 @@ cross-validation; docs/TRIAGE.md):
 - none -> concern when p(concern) + p(urgent) + `KNN_WEIGHT` * knn >= `CONCERN_FROM_NONE`: "no urgent
   judged none" is the hard rule, so this is deliberately low (a counsellor offer costs little);
 - concern -> urgent when p(urgent) >= `URGENT_FROM_CONCERN`, or >= `URGENT_FROM_CONCERN_SIGNAL` when a
-  strong risk signal (means, die, goodbye, acute, intent, missing, violence, death) is present;
+  strong risk signal (means, die, goodbye, acute, intent, missing, death) is present, or >=
+  `URGENT_FROM_CONCERN_KNN` when the kNN vote leans urgent (knn >= `KNN_URGENT`);
 - none -> urgent is NOT allowed: measured, it added one urgent hit per holdout and one false alarm.
 
 Safety: the layer can only RAISE a verdict, never lower one. It is asked only when the
@@ -73,6 +74,8 @@ C = 0.05  # inverse regularisation of the logistic regression on standardised fe
 # external sets (docs/TRIAGE.md). The layer raises one level at most: none -> concern, concern -> urgent.
 URGENT_FROM_CONCERN = 0.80  # p(urgent)
 URGENT_FROM_CONCERN_SIGNAL = 0.50  # p(urgent) with a strong risk signal
+URGENT_FROM_CONCERN_KNN = 0.20  # p(urgent) when the closest curated examples are urgent ones
+KNN_URGENT = 0.02  # knn at which the kNN vote counts as leaning urgent
 CONCERN_FROM_NONE = 0.40  # p(concern) + p(urgent) + KNN_WEIGHT * knn
 KNN = 5  # neighbours per side of the kNN vote
 KNN_WEIGHT = 20.0  # knn is a cosine difference (about -0.1 .. 0.1)
@@ -82,7 +85,8 @@ SIDE_SIGNALS = (
     "death", "means", "time", "acute", "intent", "goodbye", "missing", "violence", "self", "someone_else",
     "laughter", "die", "passive", "want", "nowant", "exist", "negation",
 )  # fmt: skip
-STRONG_SIGNALS = frozenset({"means", "die", "goodbye", "acute", "intent", "missing", "violence", "death"})
+# "violence" is not strong: it lifted hateful Danish (dkhate_da) to urgent.
+STRONG_SIGNALS = frozenset({"means", "die", "goodbye", "acute", "intent", "missing", "death"})
 NEAR_DUPLICATE = 0.96  # cosine: a curated negative this close (nearly the same sentence) blocks a raise
 MIN_WORDS = 3  # "ok", "hej", "farvel": too little meaning to judge; the context rules handle follow-ups
 
@@ -282,7 +286,9 @@ def raise_level(current: Level, verdict: SemanticVerdict, words: int) -> Level:
     strong = bool(verdict.signals & STRONG_SIGNALS)
     proposed: Level = current
     if current == "concern" and (
-        p["urgent"] >= URGENT_FROM_CONCERN or (strong and p["urgent"] >= URGENT_FROM_CONCERN_SIGNAL)
+        p["urgent"] >= URGENT_FROM_CONCERN
+        or (strong and p["urgent"] >= URGENT_FROM_CONCERN_SIGNAL)
+        or (verdict.knn >= KNN_URGENT and p["urgent"] >= URGENT_FROM_CONCERN_KNN)
     ):
         proposed = "urgent"
     elif current == "none" and risk_score(verdict) >= CONCERN_FROM_NONE:

@@ -15,6 +15,7 @@ from knowledge.triage.normalise import Normaliser
 from tests.unit.test_triage_support import triage, triage_without_semantic
 
 HOLDOUT2 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout2.jsonl"
+HOLDOUT3 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout3.jsonl"
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
 
@@ -66,16 +67,33 @@ def test_semantic_examples_load_and_differ_from_the_measurement_sets() -> None:
     assert len(list(data.glob("triage_*.jsonl"))) >= 5
 
 
-def test_semantic_examples_differ_from_the_external_sets() -> None:
-    """No curated example is a sentence of ../shared/eval/external/ (only compared, never printed)."""
+def _all_training_sentences() -> set[str]:
+    """Every sentence the classifier or the semantic head trains on, normalised."""
+    t = triage()
+    norm = Normaliser(t.content.emoji, t.content.words)
+    examples = semantic.training_examples(t.content, Path(__file__).resolve().parents[2] / "knowledge" / "risk")
+    return {norm(e.text).text.strip() for e in examples}
+
+
+def test_holdout3_is_no_training_content() -> None:
+    """holdout3 was written before the fourth pass; no training sentence (examples, negatives, lexicon and
+    veto examples, semantic.yml) may equal one of its sentences."""
+    t = triage()
+    norm = Normaliser(t.content.emoji, t.content.words)
+    ours = _all_training_sentences()
+    clash = [m.id for m in read_dev_set(HOLDOUT3) if norm(m.text).text.strip() in ours]
+    assert clash == []
+
+
+def test_training_content_differs_from_the_external_sets() -> None:
+    """No training sentence is a sentence of ../shared/eval/external/ (only compared, never printed)."""
     t = triage()
     external = Path(__file__).resolve().parents[3] / "shared" / "eval" / "external"
     files = sorted(external.glob("*.jsonl"))
     if not files:
         pytest.skip("no external sets here")
     norm = Normaliser(t.content.emoji, t.content.words)
-    examples = semantic.load_examples(Path(__file__).resolve().parents[2] / "knowledge" / "risk")
-    ours = {norm(e.text).text.strip() for e in examples}
+    ours = _all_training_sentences()
     clashes = 0
     for path in files:
         for row in read_jsonl(path):
@@ -122,3 +140,31 @@ def test_holdout2_at_the_measured_level() -> None:
     assert report.recall["urgent"] >= 0.51, report.recall
     assert len(report.urgent_as_none) <= 2, report.urgent_as_none
     assert len(report.none_as_urgent) <= 2, report.none_as_urgent
+
+
+def test_holdout3_at_the_measured_level() -> None:
+    """holdout3 (150: 75 urgent, 25 concern, 50 tricky none; 60% Danish) was written before the fourth pass,
+    measured once before it (urgent recall 0.640, 5 urgent judged none, 2 none judged urgent) and once after
+    (0.733, 1, 2), never tuned on (docs/TRIAGE.md). Honest floors at the measured level, not the product goal
+    (recall >= 0.98, no urgent judged none, none judged urgent <= 2%)."""
+    _layered()
+    report = dev_report(triage(), read_dev_set(HOLDOUT3))
+    assert report.total == 150
+    assert report.recall["urgent"] >= 0.72, report.recall
+    assert len(report.urgent_as_none) <= 1, report.urgent_as_none
+    assert len(report.none_as_urgent) <= 2, report.none_as_urgent
+    assert report.concern_flagged >= 0.92, report.concern_flagged
+
+
+def test_knn_vote_and_strong_signals_lower_the_urgent_bar_only_from_concern() -> None:
+    leaning = semantic.SemanticVerdict({"none": 0.7, "concern": 0.05, "urgent": 0.25}, np.zeros(0), knn=0.03)
+    assert semantic.raise_level("concern", leaning, words=8) == "urgent"
+    assert semantic.raise_level("none", leaning, words=8) == "concern"  # never none -> urgent
+    strong = semantic.SemanticVerdict(
+        {"none": 0.45, "concern": 0.0, "urgent": 0.55}, np.zeros(0), knn=-0.05, signals=frozenset({"means"})
+    )
+    assert semantic.raise_level("concern", strong, words=8) == "urgent"
+    weak = semantic.SemanticVerdict(
+        {"none": 0.45, "concern": 0.0, "urgent": 0.55}, np.zeros(0), knn=-0.05, signals=frozenset({"violence"})
+    )
+    assert semantic.raise_level("concern", weak, words=8) == "concern"
