@@ -23,6 +23,7 @@ from knowledge.search.index import OUT_OF_SCOPE_FILE, TOPIC_EXAMPLES_FILE, topic
 BLIND_SET = REPO_ROOT / "tests" / "data" / "kb_blind.jsonl"
 HOLDOUT_SET = REPO_ROOT / "tests" / "data" / "kb_holdout.jsonl"
 HOLDOUT3_SET = REPO_ROOT / "tests" / "data" / "kb_holdout3.jsonl"
+HOLDOUT4_SET = REPO_ROOT / "tests" / "data" / "kb_holdout4.jsonl"
 EXTERNAL_DIR = REPO_ROOT.parent / "shared" / "eval" / "external"
 # measured 2026-11-22 after the content work: blind top-1 0.971, top-3 0.995, out-of-scope 0.975
 BLIND_TOP1 = 0.92
@@ -83,6 +84,8 @@ def test_evaluation_sets_do_not_overlap() -> None:
     assert not blind & dev
     assert not holdout & (dev | blind)
     assert not holdout3 & (dev | blind | holdout)
+    holdout4 = {_normalise(q.text) for q in read_questions(HOLDOUT4_SET)}
+    assert not holdout4 & (dev | blind | holdout | holdout3)
 
 
 def _evaluation_texts() -> dict[str, str]:
@@ -119,7 +122,9 @@ def test_topic_examples_are_written_apart_from_every_evaluation_set() -> None:
     assert not copied, copied
 
 
-@pytest.mark.parametrize("path", [BLIND_SET, HOLDOUT_SET, HOLDOUT3_SET], ids=["blind", "holdout", "holdout3"])
+@pytest.mark.parametrize(
+    "path", [BLIND_SET, HOLDOUT_SET, HOLDOUT3_SET, HOLDOUT4_SET], ids=["blind", "holdout", "holdout3", "holdout4"]
+)
 def test_no_evaluation_question_is_copied_into_the_content(path: Path) -> None:
     if not path.is_file():
         pytest.skip(f"no {path.name}")
@@ -172,3 +177,14 @@ def test_holdout3_set_quality(kb: KnowledgeBase) -> None:
     assert report.top3_accuracy >= HOLDOUT3_TOP3, summary
     assert report.decline_rate >= HOLDOUT3_DECLINE, summary
     assert report.rate(report.answered, report.in_scope) >= HOLDOUT3_ANSWERED, summary
+
+
+def test_holdout4_set_shape() -> None:
+    questions = read_questions(HOLDOUT4_SET)
+    assert len(questions) >= 110
+    per_topic = Counter(q.topic for q in questions)
+    taxonomy = {topic for topic in load_topics() if topic != "about-lyt"}
+    assert all(per_topic[topic] >= 4 for topic in taxonomy), per_topic
+    assert per_topic[None] >= 25
+    langs = Counter(q.lang for q in questions)
+    assert 0.55 <= langs["da"] / len(questions) <= 0.65, langs
