@@ -75,7 +75,9 @@ C = 0.05  # inverse regularisation of the logistic regression on standardised fe
 URGENT_FROM_CONCERN = 0.80  # p(urgent)
 URGENT_FROM_CONCERN_SIGNAL = 0.50  # p(urgent) with a strong risk signal
 URGENT_FROM_CONCERN_KNN = 0.20  # p(urgent) when the closest curated examples are urgent ones
-KNN_URGENT = 0.02  # knn at which the kNN vote counts as leaning urgent
+KNN_URGENT = 0.015  # knn at which the kNN vote counts as leaning urgent
+URGENT_FROM_NONE = 0.70  # p(urgent) for none -> urgent, only with knn >= URGENT_FROM_NONE_KNN
+URGENT_FROM_NONE_KNN = 0.03  # the closest curated examples clearly urgent ones (no dkhate_da message reaches it)
 CONCERN_FROM_NONE = 0.40  # p(concern) + p(urgent) + KNN_WEIGHT * knn
 KNN = 5  # neighbours per side of the kNN vote
 KNN_WEIGHT = 20.0  # knn is a cosine difference (about -0.1 .. 0.1)
@@ -279,7 +281,8 @@ def risk_score(verdict: SemanticVerdict) -> float:
 
 
 def raise_level(current: Level, verdict: SemanticVerdict, words: int) -> Level:
-    """The level the semantic layer proposes: `current` or one level higher, never lower."""
+    """The level the semantic layer proposes, never lower than `current`: one level higher, or none -> urgent
+    when p(urgent) and the kNN vote are both clearly urgent."""
     if current == "urgent" or words < MIN_WORDS or verdict.near_negative:
         return current
     p = verdict.probabilities
@@ -290,6 +293,8 @@ def raise_level(current: Level, verdict: SemanticVerdict, words: int) -> Level:
         or (strong and p["urgent"] >= URGENT_FROM_CONCERN_SIGNAL)
         or (verdict.knn >= KNN_URGENT and p["urgent"] >= URGENT_FROM_CONCERN_KNN)
     ):
+        proposed = "urgent"
+    elif current == "none" and p["urgent"] >= URGENT_FROM_NONE and verdict.knn >= URGENT_FROM_NONE_KNN:
         proposed = "urgent"
     elif current == "none" and risk_score(verdict) >= CONCERN_FROM_NONE:
         proposed = "concern"

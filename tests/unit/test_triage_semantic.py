@@ -27,9 +27,19 @@ def _verdict(p_none: float, p_concern: float, p_urgent: float) -> semantic.Seman
 @pytest.mark.parametrize("current", LEVELS)
 @pytest.mark.parametrize("probs", [(1, 0, 0), (0, 1, 0), (0, 0, 1), (0.1, 0.1, 0.8), (0.05, 0.05, 0.9)])
 def test_raise_level_never_lowers_and_raises_at_most_one_level(current: str, probs: tuple[float, ...]) -> None:
+    """Without a kNN vote (knn 0) the layer raises at most one level."""
     level = semantic.raise_level(current, _verdict(*probs), words=8)  # type: ignore[arg-type]
     assert RANK[level] >= RANK[current]  # type: ignore[index]
     assert RANK[level] - RANK[current] <= 1  # type: ignore[index]
+
+
+def test_none_to_urgent_needs_both_a_high_p_urgent_and_a_clear_knn_vote() -> None:
+    both = semantic.SemanticVerdict({"none": 0.2, "concern": 0.05, "urgent": 0.75}, np.zeros(0), knn=0.035)
+    assert semantic.raise_level("none", both, words=8) == "urgent"
+    weak_knn = semantic.SemanticVerdict({"none": 0.0, "concern": 0.0, "urgent": 1.0}, np.zeros(0), knn=0.02)
+    assert semantic.raise_level("none", weak_knn, words=8) == "concern"
+    low_p = semantic.SemanticVerdict({"none": 0.5, "concern": 0.1, "urgent": 0.4}, np.zeros(0), knn=0.06)
+    assert semantic.raise_level("none", low_p, words=8) == "concern"
 
 
 def test_short_messages_and_near_negatives_are_never_raised() -> None:
@@ -159,7 +169,7 @@ def test_holdout3_at_the_measured_level() -> None:
 def test_knn_vote_and_strong_signals_lower_the_urgent_bar_only_from_concern() -> None:
     leaning = semantic.SemanticVerdict({"none": 0.7, "concern": 0.05, "urgent": 0.25}, np.zeros(0), knn=0.03)
     assert semantic.raise_level("concern", leaning, words=8) == "urgent"
-    assert semantic.raise_level("none", leaning, words=8) == "concern"  # never none -> urgent
+    assert semantic.raise_level("none", leaning, words=8) == "concern"  # none -> urgent needs p(urgent) >= 0.7
     strong = semantic.SemanticVerdict(
         {"none": 0.45, "concern": 0.0, "urgent": 0.55}, np.zeros(0), knn=-0.05, signals=frozenset({"means"})
     )
