@@ -16,6 +16,10 @@ from tests.unit.test_triage_support import triage, triage_without_semantic
 
 HOLDOUT2 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout2.jsonl"
 HOLDOUT3 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout3.jsonl"
+HOLDOUT4 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout4.jsonl"
+# A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
+# disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
+KNOWN_COINCIDENCES = frozenset({"hold2-0073"})
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
 
@@ -71,10 +75,10 @@ def test_semantic_examples_load_and_differ_from_the_measurement_sets() -> None:
     norm = Normaliser(t.content.emoji, t.content.words)
     ours = {norm(e.text).text for e in examples}
     data = Path(__file__).resolve().parents[2] / "tests" / "data"
-    for name in sorted(p.name for p in data.glob("triage_*.jsonl")):  # dev, blind, holdout, holdout2, holdout3
+    for name in sorted(p.name for p in data.glob("triage_*.jsonl")):  # dev, blind, holdout, holdout2..4
         clash = [m.id for m in read_dev_set(data / name) if norm(m.text).text in ours]
         assert clash == [], (name, clash)
-    assert len(list(data.glob("triage_*.jsonl"))) >= 5
+    assert len(list(data.glob("triage_*.jsonl"))) >= 6
 
 
 def _all_training_sentences() -> set[str]:
@@ -95,6 +99,22 @@ def test_holdout3_is_no_training_content() -> None:
     assert clash == []
 
 
+@pytest.mark.parametrize("path", [HOLDOUT3, HOLDOUT4], ids=["holdout3", "holdout4"])
+def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
+    """holdout4 was written before the fifth pass: no training sentence (examples, negatives, lexicon and veto
+    examples, semantic.yml) and no sentence of another triage set may equal one of its sentences."""
+    t = triage()
+    norm = Normaliser(t.content.emoji, t.content.words)
+    ours = _all_training_sentences()
+    mine = {norm(m.text).text.strip(): m.id for m in read_dev_set(path)}
+    assert [i for text, i in mine.items() if text in ours] == []
+    data = path.parent
+    for other in sorted(data.glob("triage_*.jsonl")):
+        if other != path:
+            clash = [m.id for m in read_dev_set(other) if norm(m.text).text.strip() in mine]
+            assert [c for c in clash if c not in KNOWN_COINCIDENCES] == [], (other.name, clash)
+
+
 def test_training_content_differs_from_the_external_sets() -> None:
     """No training sentence is a sentence of ../shared/eval/external/ (only compared, never printed)."""
     t = triage()
@@ -109,6 +129,17 @@ def test_training_content_differs_from_the_external_sets() -> None:
         for row in read_jsonl(path):
             clashes += norm(str(row.get("text", ""))).text.strip() in ours
     assert clashes == 0
+
+
+def test_holdout4_differs_from_the_external_sets() -> None:
+    """holdout4 was written in our own words: none of its sentences is one of ../shared/eval/external/."""
+    t = triage()
+    files = sorted((Path(__file__).resolve().parents[3] / "shared" / "eval" / "external").glob("*.jsonl"))
+    if not files:
+        pytest.skip("no external sets here")
+    norm = Normaliser(t.content.emoji, t.content.words)
+    mine = {norm(m.text).text.strip() for m in read_dev_set(HOLDOUT4)}
+    assert sum(norm(str(row.get("text", ""))).text.strip() in mine for path in files for row in read_jsonl(path)) == 0
 
 
 def _layered() -> semantic.SemanticLayer:
@@ -160,7 +191,7 @@ def test_holdout3_at_the_measured_level() -> None:
     _layered()
     report = dev_report(triage(), read_dev_set(HOLDOUT3))
     assert report.total == 150
-    assert report.recall["urgent"] >= 0.72, report.recall
+    assert report.recall["urgent"] >= 0.82, report.recall  # 0.840 after the fifth pass, which was tuned on it
     assert len(report.urgent_as_none) <= 1, report.urgent_as_none
     assert len(report.none_as_urgent) <= 2, report.none_as_urgent
     assert report.concern_flagged >= 0.92, report.concern_flagged
@@ -178,3 +209,17 @@ def test_knn_vote_and_strong_signals_lower_the_urgent_bar_only_from_concern() ->
         {"none": 0.45, "concern": 0.0, "urgent": 0.55}, np.zeros(0), knn=-0.05, signals=frozenset({"violence"})
     )
     assert semantic.raise_level("concern", weak, words=8) == "concern"
+
+
+def test_holdout4_at_the_measured_level() -> None:
+    """holdout4 (100: 50 urgent, 15 concern, 35 tricky none; 60% Danish) was written before the fifth pass,
+    measured once before it (urgent recall 0.600, 1 urgent judged none, 4 none judged urgent) and once after
+    (0.620, 0, 2), never tuned on (docs/TRIAGE.md). Honest floors at the measured level, not the product goal
+    (recall >= 0.98, no urgent judged none, none judged urgent <= 2%)."""
+    _layered()
+    report = dev_report(triage(), read_dev_set(HOLDOUT4))
+    assert report.total == 100
+    assert report.recall["urgent"] >= 0.60, report.recall
+    assert len(report.urgent_as_none) <= 1, report.urgent_as_none
+    assert len(report.none_as_urgent) <= 2, report.none_as_urgent
+    assert report.concern_flagged >= 0.93, report.concern_flagged
