@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bench.bench_capacity import render as capacity_render
 from bench.bench_scale_out import cores_needed
 from bench.bench_soak import render as soak_render
 
@@ -21,6 +22,7 @@ TITLES = {
     "connections": "Connections",
     "scale-out": "Scale-out",
     "soak": "Soak",
+    "capacity": "Capacity simulation",
 }
 
 
@@ -191,6 +193,7 @@ RENDERERS = {
     "connections": ("connections", connections),
     "scale-out": ("scale_out", scale_out),
     "soak": ("soak", soak_render),
+    "capacity": ("capacity", capacity_render),
 }
 
 

@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, write bench/results/<stamp>.json and .md, update docs/PERFORMANCE.md.
 
-    .venv/bin/python -m bench.run_all [--quick] [--only whole-stack,long-conversation,micro,connections,scale-out,soak]
+    .venv/bin/python -m bench.run_all [--quick] [--only whole-stack,long-conversation,micro,connections,scale-out,soak,capacity]
                                       [--no-doc]
 
 Whole stack and long conversations need the trained model (var/models/lyt.tar.gz) and the knowledge
@@ -34,6 +34,7 @@ SECTIONS: dict[str, Callable[[Processes, sections.Sizes], dict[str, Any]]] = {
     "micro": sections.micro,
     "connections": sections.connections,
     "soak": sections.soak,  # minutes long: only with --only soak
+    "capacity": sections.capacity,
 }
 NOT_BY_DEFAULT = {"soak"}
 RESULT_KEYS = {
@@ -42,6 +43,7 @@ RESULT_KEYS = {
     "micro": "micro",
     "connections": "connections",
     "soak": "soak",
+    "capacity": "capacity",
 }
 
 

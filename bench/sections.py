@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,7 @@ class Sizes:
     soak_minutes: float = 10.0
     soak_widgets: int = 8
     soak_counsellors: int = 2
+    capacity_days: int = 30
 
     @classmethod
     def quick(cls) -> Sizes:
@@ -257,6 +259,14 @@ def soak(procs: Processes, sizes: Sizes) -> dict[str, Any]:
     from bench.bench_soak import run_stack
 
     return {"soak": run_stack(procs, sizes.soak_minutes, sizes.soak_widgets, sizes.soak_counsellors)}
+
+
+def capacity(procs: Processes, sizes: Sizes) -> dict[str, Any]:
+    """The queue policies under overload, simulated (no processes needed)."""
+    from bench.bench_capacity import DOC_PLOT, RESULTS_DIR, run
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return {"capacity": run(sizes.capacity_days, (RESULTS_DIR / f"capacity-{stamp}.png", DOC_PLOT))}
 
 
 def script_output(name: str, timeout: float = 900) -> dict[str, Any]:

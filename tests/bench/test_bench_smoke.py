@@ -172,3 +172,15 @@ def test_report_keeps_other_sections(tmp_path: Path) -> None:
     assert "Someone else's text." in text and text.count("<!-- bench:connections -->") == 1
     assert "run second" in text and "run first" not in text and "Failed: `RuntimeError: boom`" in text
     assert report.full_report(results).startswith("# Lyt benchmark run")
+
+
+def test_capacity_simulation_section(tmp_path: Path) -> None:
+    """A short run of the capacity section: every policy at every overload, a plot, and the report."""
+    from bench.bench_capacity import OVERLOADS, render, run
+
+    data = run(days=2, plot_paths=(tmp_path / "capacity.png",))
+    assert len(data["rows"]) == len(OVERLOADS) * 5
+    assert set(data["urgent_within_5_min_at_3x"]) >= {"fifo", "reserved_stretch"}
+    assert (tmp_path / "capacity.png").stat().st_size > 1000
+    text = render(data)
+    assert "reserved_stretch" in text and "conversations/hour" in text
