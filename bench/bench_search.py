@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 import psutil
 
+from bench import stats
 from knowledge.search.embedding import make_embedder
 from knowledge.search.evaluation import DEV_SET, read_questions
 from knowledge.search.index import build_index
@@ -35,23 +35,8 @@ from knowledge.search.language import answer_language
 TARGET_P95_MS = 20.0
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def summary(values_ms: list[float]) -> dict[str, float]:
-    return {
-        "n": len(values_ms),
-        "p50_ms": round(percentile(values_ms, 50), 2),
-        "p95_ms": round(percentile(values_ms, 95), 2),
-        "p99_ms": round(percentile(values_ms, 99), 2),
-        "max_ms": round(max(values_ms), 2) if values_ms else float("nan"),
-        "mean_ms": round(statistics.fmean(values_ms), 2) if values_ms else float("nan"),
-    }
+    return stats.summary(values_ms, digits=2)
 
 
 def query_latency(kb: KnowledgeBase, texts: list[str], rounds: int) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import stats  # noqa: E402
 from knowledge.triage import Triage  # noqa: E402
 from knowledge.triage.evaluation import read_dev_set  # noqa: E402
 from knowledge.triage.paths import dev_set_path  # noqa: E402
@@ -35,23 +35,8 @@ TARGET_P95_MS = 15.0
 HISTORY = ["hej", "jeg kan ikke mere", "hvad skal jeg gøre"]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def summary(values_ms: list[float]) -> dict[str, float]:
-    return {
-        "n": len(values_ms),
-        "p50_ms": round(percentile(values_ms, 50), 3),
-        "p95_ms": round(percentile(values_ms, 95), 3),
-        "p99_ms": round(percentile(values_ms, 99), 3),
-        "max_ms": round(max(values_ms), 3) if values_ms else float("nan"),
-        "mean_ms": round(statistics.fmean(values_ms), 3) if values_ms else float("nan"),
-    }
+    return stats.summary(values_ms, digits=3)
 
 
 def single(triage: Triage, texts: list[str], rounds: int, history: list[str] | None = None) -> dict[str, Any]:
