@@ -15,10 +15,7 @@ multilingual-e5-small of knowledge.search, about 4-5 ms per message) that can on
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +28,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from knowledge.triage.cache import load_or_build
 from knowledge.triage.content import Example, RiskContent
 from knowledge.triage.levels import LEVELS, Level
 from knowledge.triage.matching import Matcher, MatchResult
@@ -200,32 +198,4 @@ def load_or_train(content: RiskContent, matcher: Matcher, cache_dir: Path | None
     if cache_dir is None:
         return fit(content, matcher)
     path = cache_dir / cache_key(content) / "classifier.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                loaded = pickle.load(handle)  # noqa: S301 - our own cache file, written below
-            if isinstance(loaded, RiskClassifier):
-                return loaded
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass
-    classifier = fit(content, matcher)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            pickle.dump(classifier, tmp, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp.name, path)
-        _prune(cache_dir, keep=path.parent.name)
-    except OSError:
-        pass  # a read-only var/ only costs a retrain next time
-    return classifier
-
-
-def _prune(cache_dir: Path, keep: str) -> None:
-    """Remove classifiers cached for earlier versions of the content (ours only: <key>/classifier.pkl)."""
-    for old in cache_dir.glob("*/classifier.pkl"):
-        if old.parent.name != keep:
-            try:
-                old.unlink()
-                old.parent.rmdir()
-            except OSError:
-                continue
+    return load_or_build(path, lambda: fit(content, matcher), RiskClassifier, "*/classifier.pkl")

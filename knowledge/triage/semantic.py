@@ -43,8 +43,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +57,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
+from knowledge.triage.cache import load_or_build
 from knowledge.triage.content import ContentError, Example, RiskContent
 from knowledge.triage.levels import LEVELS, RANK, Level, as_level
 from knowledge.triage.matching import Matcher
@@ -371,30 +370,7 @@ def load_or_train(
     if cache_dir is None:
         return train()
     path = cache_dir / f"semantic-{cache_key(content, model_id(embedder))}" / "head.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                loaded = pickle.load(handle)  # noqa: S301 - our own cache file, written below
-            if isinstance(loaded, SemanticHead):
-                return loaded
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass
-    head = train()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            pickle.dump(head, tmp, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp.name, path)
-        for old in cache_dir.glob("semantic-*/head.pkl"):
-            if old.parent != path.parent:
-                try:
-                    old.unlink()
-                    old.parent.rmdir()
-                except OSError:
-                    continue
-    except OSError:
-        pass  # a read-only var/ only costs a retrain next time
-    return head
+    return load_or_build(path, train, SemanticHead, "semantic-*/head.pkl")
 
 
 class SemanticLayer:
