@@ -6,186 +6,34 @@ HTTP and WebSocket with the helpers the integration tests use.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
 
 import httpx
 import pytest
 import redis
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Route, expect
 from websockets.sync.client import connect
 
 from api import redis_keys
-from api.services.accounts import create_account
-from tests.browser.conftest import AXE_JS, SCREENSHOTS, TabFactory, WidgetStack, WidgetTab
-from tests.conftest import GatewayFactory, RedisServer
-from tests.integration.helpers import new_conversation, send, ws_url
+from tests.browser.conftest import WidgetStack
+from tests.browser.dashboard.helpers import (
+    LIMITS,
+    PASSWORDS,
+    XSS,
+    Dashboard,
+    axe,
+    has,
+    read_until,
+    serious,
+    token_for,
+    waiting_youth,
+)
+from tests.conftest import GatewayFactory
+from tests.integration.helpers import ws_url
 
 pytestmark = pytest.mark.browser
-
-LIMITS = {"LYT_CONVERSATIONS_PER_IP_HOUR": "1000", "LYT_MESSAGES_PER_MINUTE": "600"}
-PASSWORDS = {"anna": "password123", "bo": "password-bo", "sara": "password-sara"}
-XSS = '<img src=x onerror="alert(1);window.__xss=1"><script>alert(2);window.__xss=2</script><b>fed</b>'
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
-
-BUBBLES_JS = """els => els.map(e => ({
-  from: e.getAttribute('data-from'),
-  id: e.getAttribute('data-lyt-id'),
-  text: (e.querySelector('.text') || {textContent: ''}).textContent,
-}))"""
-
-
-@pytest.fixture
-def stack(gateway_factory: GatewayFactory, redis_server: RedisServer, redis_client: redis.Redis) -> WidgetStack:
-    """Overrides the widget tests' stack: one gateway, Rasa down, urgent alerts after one second."""
-    gateway = gateway_factory(LYT_URGENT_WAIT_ALERT_SECONDS="1", **LIMITS)
-    return WidgetStack(gateway.url, redis_server.url, False)
-
-
-@pytest.fixture
-def staff(stack: WidgetStack, redis_server: RedisServer) -> dict[str, str]:
-    # Playwright's sync API runs an event loop in this thread, so the accounts are made in another one.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        for name, role in (("anna", "counsellor"), ("bo", "counsellor"), ("sara", "supervisor")):
-            pool.submit(asyncio.run, create_account(redis_server.url, name, PASSWORDS[name], role)).result()
-    return PASSWORDS
-
-
-def token_for(base: str, name: str) -> dict[str, str]:
-    response = httpx.post(f"{base}/api/v1/auth/token", data={"username": name, "password": PASSWORDS[name]})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-@dataclass
-class Youth:
-    base: str
-    cid: str
-    token: str
-
-    def say(self, text: str) -> list[dict[str, Any]]:
-        response = send(self.base, self.cid, self.token, text)
-        assert response.status_code == 200, response.text
-        events: list[dict[str, Any]] = response.json()["events"]
-        return events
-
-    def events(self) -> list[dict[str, Any]]:
-        response = httpx.get(
-            f"{self.base}/api/v1/conversations/{self.cid}/events",
-            headers={"Authorization": f"Bearer {self.token}"},
-            timeout=10,
-        )
-        assert response.status_code == 200, response.text
-        events: list[dict[str, Any]] = response.json()["events"]
-        return events
-
-
-def waiting_youth(base: str, first: str = "/ask_human", lang: str = "da") -> Youth:
-    cid, token = new_conversation(base, lang)
-    youth = Youth(base, cid, token)
-    youth.say(first)
-    if first != "/ask_human":
-        youth.say("/ask_human")  # urgent messages queue by themselves; anything else takes the offer of a person
-    return youth
-
-
-@dataclass
-class Dashboard:
-    """One browser tab on /counsellor, with helpers that use the dashboard's hooks."""
-
-    tab: WidgetTab
-    console: list[str] = field(default_factory=list)
-
-    @property
-    def page(self) -> Page:
-        return self.tab.page
-
-    def goto(self) -> None:
-        response = self.page.goto(self.tab.base + "/counsellor")
-        assert response is not None and response.status == 200
-        csp = response.headers.get("content-security-policy", "")
-        assert "script-src 'self'" in csp
-        expect(self.page.locator("body[data-lyt-dashboard]")).to_be_attached()
-
-    def login(self, name: str) -> None:
-        expect(self.page.locator("#username")).to_be_visible()
-        self.page.locator("#username").fill(name)
-        self.page.locator("#password").fill(PASSWORDS[name])
-        self.page.locator("#password").press("Enter")
-        expect(self.page.locator("#app")).to_be_visible()
-        expect(self.page.locator("#conn.conn-ok")).to_be_visible()
-
-    def queue_item(self, cid: str) -> Any:
-        return self.page.locator(f"#queue li[data-cid='{cid}']")
-
-    def panel(self, cid: str | None = None) -> Any:
-        if cid:
-            return self.page.locator(f"#panels section.chat[data-cid='{cid}']")
-        return self.page.locator("#panels > [role=tabpanel]:not([hidden])")
-
-    def bubbles(self, cid: str) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self.panel(cid).locator("[data-lyt-message]").evaluate_all(BUBBLES_JS)
-        return result
-
-    def wait_for(
-        self, cid: str, check: Callable[[list[dict[str, Any]]], bool], timeout_ms: int = 15_000
-    ) -> list[dict[str, Any]]:
-        waited = 0
-        while waited < timeout_ms:
-            current = self.bubbles(cid)
-            if check(current):
-                return current
-            self.page.wait_for_timeout(100)
-            waited += 100
-        raise AssertionError(f"dashboard never reached the state: {json.dumps(self.bubbles(cid), ensure_ascii=False)}")
-
-    def claim(self, cid: str) -> None:
-        self.queue_item(cid).locator("[data-lyt-claim]").click()
-        expect(self.panel(cid)).to_be_visible()
-
-    def shot(self, name: str) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"dashboard-{name}.png"))
-
-    def session(self) -> dict[str, str]:
-        result: dict[str, str] = self.page.evaluate("() => Object.fromEntries(Object.entries(sessionStorage))")
-        return result
-
-    def csp_problems(self) -> list[str]:
-        return [m for m in self.console if "Content Security Policy" in m or "Refused to" in m]
-
-
-@pytest.fixture
-def dashboard(new_tab: TabFactory) -> Iterator[Callable[..., Dashboard]]:
-    made: list[Dashboard] = []
-
-    def make(**options: Any) -> Dashboard:
-        dash = Dashboard(new_tab(**options))
-        dash.page.on("console", lambda message: dash.console.append(message.text))
-        made.append(dash)
-        return dash
-
-    yield make
-    for dash in made:
-        assert dash.csp_problems() == [], dash.csp_problems()
-
-
-def has(items: list[dict[str, Any]], sender: str, text: str) -> bool:
-    return any(b["from"] == sender and b["text"] == text and b["id"] for b in items)
-
-
-def read_until(socket: Any, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        frame = json.loads(socket.recv(timeout=max(0.1, deadline - time.monotonic())))
-        if predicate(frame):
-            return frame  # type: ignore[no-any-return]
-    raise AssertionError("the expected frame never came")
 
 
 def test_login_queue_claim_chat_reload_and_close(
@@ -564,20 +412,6 @@ def test_english_keyboard_only_and_axe(
     assert serious(app_violations) == [], app_violations
 
 
-def axe(page: Page) -> list[dict[str, Any]]:
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    result: dict[str, Any] = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-
-
-def serious(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
-
-
 def test_youth_and_counsellor_on_different_gateways(
     dashboard: Callable[..., Dashboard], stack: WidgetStack, staff: dict[str, str], gateway_factory: GatewayFactory
 ) -> None:
@@ -596,76 +430,3 @@ def test_youth_and_counsellor_on_different_gateways(
         box.press("Enter")
         got = read_until(socket, lambda f: f.get("from") == "counsellor" and f.get("type") == "message")
         assert got["text"] == "Hej, jeg er her"
-
-
-def test_supervisor_plans_staffing_tonight(
-    dashboard: Callable[..., Dashboard], stack: WidgetStack, staff: dict[str, str], redis_client: redis.Redis
-) -> None:
-    """'Bemanding i aften': prefilled from today's busiest hour, Enter submits, the answer and a table show."""
-    redis_client.hset(redis_keys.day_stats(time.strftime("%Y%m%d")), mapping={"conv:10": 2, "conv:19": 9})
-    sara = dashboard()
-    sara.goto()
-    sara.login("sara")
-    box = sara.page.locator("[data-lyt-overview] [data-lyt-plan-box]")
-    expect(box).to_be_visible()
-    expect(box.locator("h4")).to_have_text("Bemanding i aften")
-    demand = box.locator("[data-lyt-plan-demand]")
-    expect(demand).to_have_value("9")
-    expect(box.locator("#plan-prefill")).to_contain_text("kl. 19: 9 samtaler")
-
-    # Out of range: a clear message on the field, nothing sent.
-    demand.fill("500")
-    demand.press("Enter")
-    expect(box.locator("[data-lyt-plan-msg]")).to_contain_text("mellem 0,5 og 360")
-    expect(demand).to_have_attribute("aria-invalid", "true")
-    expect(demand).to_be_focused()
-
-    # Keyboard only: type the demand, press Enter.
-    demand.fill("12")
-    demand.press("Enter")
-    headline = box.locator("[data-lyt-plan-recommended]")
-    expect(headline).to_contain_text("Anbefaling:", timeout=10_000)
-    expect(demand).not_to_have_attribute("aria-invalid", "true")
-    shown = int(headline.get_attribute("data-lyt-plan-recommended") or "0")
-    api = httpx.post(
-        f"{stack.url}/api/v1/supervisor/plan", json={"conversations_per_hour": 12}, headers=token_for(stack.url, "sara")
-    )
-    assert api.status_code == 200, api.text
-    assert shown == api.json()["recommended"] >= 1
-    expect(headline).to_contain_text(f"{shown} rådgiver")
-    table = box.locator("[data-lyt-plan-table] table")
-    expect(table.locator("tbody tr")).to_have_count(len(api.json()["rows"]))
-    expect(table.locator("tr[data-recommended=true]")).to_have_count(1)
-    expect(table.locator("tr[data-recommended=true] th")).to_contain_text("anbefalet")
-    expect(table.locator("thead")).to_contain_text("Akutte inden for 5 min.")
-    sara.shot("plan")
-
-    # The whole shift instead of per hour; the assumptions open with the keyboard; then English.
-    box.locator("#plan-unit").select_option("shift")
-    demand.fill("72")
-    box.locator(".plan-assumptions summary").focus()
-    sara.page.keyboard.press("Enter")
-    expect(box.locator("#plan-target")).to_be_visible()
-    expect(box.locator("#plan-target")).to_have_value("94")
-    box.locator("#plan-hours").fill("6")
-    box.locator("#plan-hours").press("Enter")
-    expect(table.locator("caption")).to_contain_text("12 samtaler i timen", timeout=10_000)
-    sara.page.locator("[data-set-lang=en]").click()
-    sara.page.locator("[data-lyt-overview-tab]").click()
-    expect(box.locator("h4")).to_have_text("Staffing tonight")
-    expect(headline).to_contain_text("Recommendation:")
-    expect(table.locator("tr[data-recommended=true] th")).to_contain_text("recommended")
-    sara.shot("plan-en")
-
-
-def test_counsellor_has_no_staffing_plan(
-    dashboard: Callable[..., Dashboard], stack: WidgetStack, staff: dict[str, str]
-) -> None:
-    anna = dashboard()
-    anna.goto()
-    anna.login("anna")
-    expect(anna.page.locator("[data-lyt-plan]")).to_have_count(0)
-    response = httpx.post(
-        f"{stack.url}/api/v1/supervisor/plan", json={"conversations_per_hour": 5}, headers=token_for(stack.url, "anna")
-    )
-    assert response.status_code == 403
