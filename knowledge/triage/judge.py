@@ -91,7 +91,7 @@ class Triage:
         """Load the content files and the trained classifier (trained and cached if missing).
 
         The semantic layer is loaded too (its head trained and cached if missing; the embedder imports
-        torch) unless `use_semantic` is False or, when it is None, `LYT_TRIAGE_SEMANTIC=0`.
+        ONNX Runtime) unless `use_semantic` is False or, when it is None, `LYT_TRIAGE_SEMANTIC=0`.
         """
         directory = risk_dir or paths.risk_dir()
         content = load_content(directory)

