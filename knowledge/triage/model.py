@@ -6,7 +6,8 @@ The model trains at build time on the curated examples: examples_*.yml, negative
 `example` of every lexicon entry and veto. Training takes about a second. The fitted model is
 cached in `<LYT_VAR_DIR>/triage/<key>/classifier.pkl`. The key hashes the content files, the
 feature code and the scikit-learn version. The file is written atomically, so another process never
-reads half of it. Older keys are pruned.
+reads half of it. Older keys are pruned. scikit-learn trains; the cache holds NumPy copies of the fitted
+parts (`linear.py`), so judging never imports scikit-learn or SciPy.
 
 Sentence embeddings are not features here. They live in a separate layer (`semantic.py`: the int8
 multilingual-e5-small of knowledge.search, about 4-5 ms per message) that can only raise a verdict.
@@ -22,15 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sklearn
 from numpy.typing import NDArray
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from knowledge.triage.cache import load_or_build
 from knowledge.triage.content import Example, RiskContent
 from knowledge.triage.levels import LEVELS, Level
+from knowledge.triage.linear import Linear, SparseRow, Tfidf
 from knowledge.triage.matching import Matcher, MatchResult
 from knowledge.triage.normalise import NormalisedText, Span
 
@@ -89,63 +87,55 @@ class Prediction:
 
 
 class RiskClassifier:
-    """Fitted vectorisers and model; `predict` takes one normalised text and its lexicon matches."""
+    """Fitted vectorisers and model (NumPy copies); `predict` takes one normalised text and its lexicon matches."""
 
-    def __init__(
-        self,
-        chars: TfidfVectorizer,
-        words: TfidfVectorizer,
-        model: LogisticRegression,
-        char_weight: float = CHAR_WEIGHT,
-    ) -> None:
+    def __init__(self, chars: Tfidf, words: Tfidf, model: Linear, char_weight: float = CHAR_WEIGHT) -> None:
         self.char_weight = char_weight
         self.chars = chars
         self.words = words
         self.model = model
-        self.classes: list[Level] = [LEVELS[int(c)] for c in model.classes_]
-        self._word_names: NDArray[Any] = words.get_feature_names_out()
-        self._char_count = len(chars.vocabulary_)
+        self.classes: list[Level] = [LEVELS[int(c)] for c in model.classes]
 
-    def features(
-        self, norms: Sequence[NormalisedText], matches: Sequence[MatchResult], distress: Sequence[int]
-    ) -> sparse.csr_matrix:
-        texts = [n.text for n in norms]
-        rows = [lexicon_features(n, m, d) for n, m, d in zip(norms, matches, distress, strict=True)]
-        lexical = sparse.csr_matrix(np.array(rows, dtype=np.float32))
-        char_block = self.chars.transform(texts) * self.char_weight
-        return sparse.hstack([char_block, self.words.transform(texts), lexical], format="csr")
+    def scores(self, norm: NormalisedText, match: MatchResult, distress: int) -> tuple[NDArray[np.float64], SparseRow]:
+        """Decision scores of one text (one per class), and its word n-gram row (for explanations).
+
+        The feature vector is [char TF-IDF * char_weight | word TF-IDF | lexicon features], as in training."""
+        coef, n_chars, n_words = self.model.coef, len(self.chars), len(self.words)
+        char_idx, char_val = self.chars.transform_one(norm.text)
+        word_idx, word_val = self.words.transform_one(norm.text)
+        lexical = np.asarray(lexicon_features(norm, match, distress), dtype=np.float64)
+        scores = coef[:, char_idx] @ (char_val * self.char_weight) + coef[:, n_chars + word_idx] @ word_val
+        scores = scores + coef[:, n_chars + n_words :] @ lexical + self.model.intercept
+        return scores, (word_idx, word_val)
 
     def predict_many(
         self, norms: Sequence[NormalisedText], matches: Sequence[MatchResult], distress: Sequence[int]
     ) -> list[Prediction]:
-        x = self.features(norms, matches, distress)
-        probabilities = self.model.predict_proba(x)
         out = []
-        for row, norm, probs in zip(range(x.shape[0]), norms, probabilities, strict=True):
+        for norm, match, count in zip(norms, matches, distress, strict=True):
+            scores, word_row = self.scores(norm, match, count)
+            probs = self.model.probabilities(scores)[0]
             by_level: dict[Level, float] = {level: 0.0 for level in LEVELS}
             for level, p in zip(self.classes, probs, strict=True):
                 by_level[level] = float(p)
-            words = self._explain(x.getrow(row), norm, by_level) if by_level["none"] < 0.5 else ()
+            words = self._explain(word_row, norm) if by_level["none"] < 0.5 else ()
             out.append(Prediction(by_level, words))
         return out
 
     def predict(self, norm: NormalisedText, match: MatchResult, distress: int = 0) -> Prediction:
         return self.predict_many([norm], [match], [distress])[0]
 
-    def _explain(
-        self, row: sparse.csr_matrix, norm: NormalisedText, probs: dict[Level, float]
-    ) -> tuple[tuple[str, Span], ...]:
+    def _explain(self, row: SparseRow, norm: NormalisedText) -> tuple[tuple[str, Span], ...]:
         """The word n-grams of this text with the largest push towards concern/urgent."""
         risky = [self.classes.index(level) for level in ("concern", "urgent") if level in self.classes]
         none = self.classes.index("none")
-        coef = self.model.coef_
+        coef = self.model.coef
         scored = []
-        offset = self._char_count
-        for index, value in zip(row.indices, row.data, strict=True):
-            if offset <= index < offset + len(self._word_names):
-                push = max(coef[r, index] for r in risky) - coef[none, index]
-                if push > 0:
-                    scored.append((push * value, str(self._word_names[index - offset])))
+        offset = len(self.chars)
+        for index, value in zip(row[0].tolist(), row[1].tolist(), strict=True):
+            push = max(coef[r, offset + index] for r in risky) - coef[none, offset + index]
+            if push > 0:
+                scored.append((push * value, self.words.names[index]))
         scored.sort(reverse=True)
         out: list[tuple[str, Span]] = []
         for _, gram in scored[:3]:
@@ -163,9 +153,13 @@ def training_set(content: RiskContent) -> list[Example]:
     return data
 
 
-def fit(
+def fit_sklearn(
     content: RiskContent, matcher: Matcher, data: Sequence[Example] | None = None, c: float = 4.0
-) -> RiskClassifier:
+) -> tuple[Any, Any, Any]:
+    """Train with scikit-learn: (char TfidfVectorizer, word TfidfVectorizer, LogisticRegression)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # training only
+    from sklearn.linear_model import LogisticRegression
+
     data = list(data) if data is not None else training_set(content)
     norms = [matcher.normaliser(e.text) for e in data]
     matches = [matcher.match(n) for n in norms]
@@ -179,16 +173,40 @@ def fit(
     words.fit(texts)
     y = np.array([LEVELS.index(e.level) for e in data])
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-    placeholder = RiskClassifier.__new__(RiskClassifier)
-    placeholder.chars, placeholder.words, placeholder.char_weight = chars, words, CHAR_WEIGHT
-    model.fit(placeholder.features(norms, matches, distress), y)
-    return RiskClassifier(chars, words, model, CHAR_WEIGHT)
+    model.fit(sklearn_features(chars, words, norms, matches, distress), y)
+    return chars, words, model
+
+
+def sklearn_features(
+    chars: Any, words: Any, norms: Sequence[NormalisedText], matches: Sequence[MatchResult], distress: Sequence[int]
+) -> Any:
+    """The training matrix (SciPy CSR): [char TF-IDF * CHAR_WEIGHT | word TF-IDF | lexicon features]."""
+    from scipy import sparse  # training only
+
+    texts = [n.text for n in norms]
+    rows = [lexicon_features(n, m, d) for n, m, d in zip(norms, matches, distress, strict=True)]
+    lexical = sparse.csr_matrix(np.array(rows, dtype=np.float32))
+    return sparse.hstack([chars.transform(texts) * CHAR_WEIGHT, words.transform(texts), lexical], format="csr")
+
+
+def fit(
+    content: RiskContent, matcher: Matcher, data: Sequence[Example] | None = None, c: float = 4.0
+) -> RiskClassifier:
+    chars, words, model = fit_sklearn(content, matcher, data, c)
+    return RiskClassifier(Tfidf.from_sklearn(chars), Tfidf.from_sklearn(words), Linear.from_sklearn(model), CHAR_WEIGHT)
+
+
+def sklearn_version() -> str:
+    """Part of the cache keys, read without importing scikit-learn."""
+    from importlib.metadata import version
+
+    return version("scikit-learn")
 
 
 def cache_key(content: RiskContent) -> str:
-    digest = hashlib.sha256(f"{MODEL_FORMAT}|{sklearn.__version__}|{content.digest}".encode())
+    digest = hashlib.sha256(f"{MODEL_FORMAT}|{sklearn_version()}|{content.digest}".encode())
     for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        if path.name in ("normalise.py", "matching.py", "model.py", "content.py"):
+        if path.name in ("normalise.py", "matching.py", "model.py", "content.py", "linear.py"):
             digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
 

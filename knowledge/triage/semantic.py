@@ -50,18 +50,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sklearn
 import yaml
 from numpy.typing import NDArray
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.preprocessing import StandardScaler
 
 from knowledge.triage.cache import load_or_build
 from knowledge.triage.content import ContentError, Example, RiskContent
 from knowledge.triage.levels import LEVELS, RANK, Level, as_level
+from knowledge.triage.linear import Linear, Scaler
 from knowledge.triage.matching import Matcher
-from knowledge.triage.model import RiskClassifier, training_set
+from knowledge.triage.model import RiskClassifier, sklearn_version, training_set
 from knowledge.triage.model import fit as fit_classifier
 
 SEMANTIC_FORMAT = "lyt-triage-semantic-2"
@@ -222,15 +219,15 @@ class SemanticHead:
 
     def __init__(
         self,
-        scaler: StandardScaler,
-        model: LogisticRegression,
+        scaler: Scaler,
+        model: Linear,
         prototypes: NDArray[np.float32],
         prototype_levels: list[Level],
         prototype_kinds: list[str],
     ) -> None:
         self.scaler = scaler
         self.model = model
-        self.classes: list[Level] = [LEVELS[int(c)] for c in model.classes_]
+        self.classes: list[Level] = [LEVELS[int(c)] for c in model.classes]
         self.prototypes = prototypes
         self.prototype_levels = prototype_levels
         self.prototype_kinds = prototype_kinds
@@ -304,14 +301,17 @@ def raise_level(current: Level, verdict: SemanticVerdict, words: int) -> Level:
 def fit(
     examples: Sequence[SemanticExample], vectors: NDArray[np.float32], side: NDArray[np.float32], c: float = C
 ) -> SemanticHead:
+    from sklearn.linear_model import LogisticRegression  # training only: judging uses the NumPy copies
+    from sklearn.preprocessing import StandardScaler
+
     y = np.array([LEVELS.index(e.level) for e in examples])
     x = np.hstack([vectors, side])
     scaler = StandardScaler().fit(x)
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
     model.fit(scaler.transform(x), y)
     return SemanticHead(
-        scaler,
-        model,
+        Scaler.from_sklearn(scaler),
+        Linear.from_sklearn(model),
         np.ascontiguousarray(vectors, dtype=np.float32),
         [e.level for e in examples],
         [e.kind for e in examples],
@@ -319,9 +319,9 @@ def fit(
 
 
 def cache_key(content: RiskContent, embedder_id: str) -> str:
-    digest = hashlib.sha256(f"{SEMANTIC_FORMAT}|{sklearn.__version__}|{embedder_id}|{content.digest}".encode())
+    digest = hashlib.sha256(f"{SEMANTIC_FORMAT}|{sklearn_version()}|{embedder_id}|{content.digest}".encode())
     here = Path(__file__).resolve().parent
-    for name in ("semantic.py", "model.py", "content.py", "matching.py", "normalise.py"):
+    for name in ("semantic.py", "model.py", "content.py", "matching.py", "normalise.py", "linear.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:20]
 
@@ -347,6 +347,8 @@ def training_side_features(
             probs[i] = [p.probabilities[level] for level in LEVELS]
 
     predict(fit_classifier(content, matcher), range(len(own), len(examples)))
+    from sklearn.model_selection import StratifiedKFold  # training only
+
     y = np.array([LEVELS.index(e.level) for e in own])
     for train, test in StratifiedKFold(CV_FOLDS, shuffle=True, random_state=0).split(np.zeros(len(own)), y):
         predict(fit_classifier(content, matcher, [own[i] for i in train]), list(test))
