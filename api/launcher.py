@@ -18,6 +18,9 @@ from api.settings import REPO_ROOT, get_settings
 
 APP_PY = str(REPO_ROOT / ".venv" / "bin" / "python")
 RASA_BIN = str(REPO_ROOT / ".venv-rasa" / "bin" / "rasa")
+# How every gateway is served (make run, tests, benchmarks, docker-compose.yml). No per-message deflate:
+# events are small JSON, and each socket's zlib state cost ~46 kB of the ~66 kB an idle socket took.
+GATEWAY_UVICORN_OPTIONS = ("--no-access-log", "--ws-max-size", "65536", "--ws-per-message-deflate", "false")
 
 
 def _port_free(port: int) -> bool:
@@ -68,7 +71,7 @@ def process_commands(env: dict[str, str]) -> dict[str, str]:
     host = env.get("LYT_HOST", "127.0.0.1")
     commands["gateway"] = (
         f"{APP_PY} -m uvicorn api.main:create_app --factory --host {host} --port {env['LYT_PORT']} "
-        "--no-access-log --ws-max-size 65536"
+        + " ".join(GATEWAY_UVICORN_OPTIONS)
     )
     commands["ready"] = f"{APP_PY} -m api.ready"
     return commands

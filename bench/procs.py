@@ -19,6 +19,7 @@ import httpx
 import psutil
 
 from api.embedded_redis import free_port, start_redis
+from api.launcher import GATEWAY_UVICORN_OPTIONS
 from tests.conftest import APP_PY, MODEL, RASA_BIN, REPO, wait_http
 
 BENCH_TMP = Path(os.environ.get("LYT_BENCH_TMP", Path(tempfile.gettempdir()) / "lyt-bench"))
@@ -141,7 +142,7 @@ def start_gateway(
     )
     env.update(extra_env)
     args = [APP_PY, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1", "--port", str(port)]
-    args += ["--no-access-log", "--ws-max-size", "65536", "--log-level", "warning"]
+    args += [*GATEWAY_UVICORN_OPTIONS, "--log-level", "warning"]
     if workers > 1:
         args += ["--workers", str(workers)]
     process = procs.spawn(f"gateway-{port}", args, REPO, env)

@@ -15,6 +15,7 @@ import pytest
 import redis
 
 from api.embedded_redis import free_port, start_redis
+from api.launcher import GATEWAY_UVICORN_OPTIONS
 
 REPO = Path(__file__).resolve().parent.parent
 APP_PY = str(REPO / ".venv" / "bin" / "python")
@@ -109,7 +110,7 @@ def _spawn_gateway(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
             "127.0.0.1",
             "--port",
             str(port),
-            "--no-access-log",
+            *GATEWAY_UVICORN_OPTIONS,
         ],
         cwd=REPO,
         env=env,

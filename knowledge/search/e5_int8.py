@@ -141,11 +141,8 @@ class ModelFile:
         offsets = np.frombuffer(data, dtype="<u4", count=n_pieces + 1, offset=reader.skip((n_pieces + 1) * 4))
         scores = np.frombuffer(data, dtype="<f4", count=n_pieces, offset=reader.skip(n_pieces * 4))
         blob = data[reader.skip(blob_len) :][:blob_len]
-        pieces: dict[bytes, int] = {}
-        for i in range(n_pieces):
-            piece = blob[offsets[i] : offsets[i + 1]]
-            if piece and piece not in pieces:
-                pieces[piece] = i
+        self.piece_offsets, self.piece_blob, self.unk = offsets.copy(), bytes(blob), unk
+        self.piece_scores = scores.copy()
         n_norm = reader.take("i")
         norm_bytes = reader.take("I")
         norm_at = reader.skip(norm_bytes)
@@ -156,7 +153,8 @@ class ModelFile:
             at += 5
             norm[chr(codepoint)] = "".join(map(chr, struct.unpack_from(f"<{count}I", data, at)))
             at += 4 * count
-        self.tokenizer = UnigramTokenizer(pieces, scores, norm, unk)
+        self.norm = norm
+        self._tokenizer: UnigramTokenizer | None = None
         self.tensors: dict[str, tuple[int, int, int, int]] = {}
         for _ in range(reader.take("i")):
             name_len = reader.take("H")
@@ -167,6 +165,21 @@ class ModelFile:
             nbytes = reader.take("Q")
             self.tensors[name] = (dtype, count, offset, nbytes)
         self._data = data
+
+    def pieces(self) -> list[tuple[int, bytes]]:
+        """(id, piece bytes) for every non-empty piece, in id order."""
+        offsets, blob = self.piece_offsets.tolist(), self.piece_blob
+        return [(i, blob[offsets[i] : offsets[i + 1]]) for i in range(len(offsets) - 1) if offsets[i + 1] > offsets[i]]
+
+    @property
+    def tokenizer(self) -> UnigramTokenizer:
+        """The reference port (a dict of every piece: ~40 MB; built on first use)."""
+        if self._tokenizer is None:
+            pieces: dict[bytes, int] = {}
+            for i, piece in self.pieces():
+                pieces.setdefault(piece, i)
+            self._tokenizer = UnigramTokenizer(pieces, self.piece_scores, self.norm, self.unk)
+        return self._tokenizer
 
     def f32(self, name: str) -> NDArray[np.float32]:
         dtype, count, offset, _ = self.tensors[name]

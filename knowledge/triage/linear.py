@@ -49,9 +49,20 @@ class Tfidf:
         self.token_pattern = re.compile(token_pattern) if token_pattern else None
         self.sublinear_tf = sublinear_tf
         self.lowercase = lowercase
-        self.names: list[str] = [""] * len(vocabulary)
-        for name, index in vocabulary.items():
-            self.names[index] = name
+        self._names: list[str] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_names": None}  # rebuilt on demand: no need to store it twice
+
+    @property
+    def names(self) -> list[str]:
+        """Feature names by index (built on first use: only explanations need them)."""
+        if self._names is None:
+            names = [""] * len(self.vocabulary)
+            for name, index in self.vocabulary.items():
+                names[index] = name
+            self._names = names
+        return self._names
 
     @classmethod
     def from_sklearn(cls, vectorizer: Any) -> Tfidf:

@@ -135,3 +135,34 @@ def test_sentence_transformers_model_from_a_local_path(
     write_pair(articles)
     directory = build_index(embedder, articles, base=tmp_path / "kb")
     assert load_index(directory, articles).model_id == embedder.model_id
+
+
+def test_trie_tokenizer_gives_the_reference_ids() -> None:
+    """The compact MARISA-trie tokenizer (the ONNX runtime's) equals the dict port on every test text."""
+    import json
+
+    from knowledge.search.e5_int8 import ModelFile, model_file
+    from knowledge.search.e5_tokenizer import TrieUnigramTokenizer
+
+    model = ModelFile(model_file())
+    trie = TrieUnigramTokenizer(model.pieces(), model.piece_scores, model.norm, model.unk)
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted(Path("tests/data").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    texts += [
+        "",
+        " ",
+        "  a  b ",
+        "😭😭😭",
+        "ＦＵＬＬ width æøå ÆØÅ",
+        "\u200bzero",
+        "𝓯𝓪𝓷𝓬𝔂",
+        "日本語",
+        "a\tb\nc",
+        "x" * 600,
+    ]
+    assert len(texts) > 1500
+    for text in texts:
+        assert trie.content_ids("query: " + text) == model.tokenizer.content_ids("query: " + text), text
