@@ -95,7 +95,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         reserved_urgent_slots=settings.reserved_urgent_slots,
         urgent_stretch_slots=settings.urgent_stretch_slots,
     )
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.rasa_max_in_flight)
     app.state.lyt = AppState(
         settings=settings,
         redis=redis,
@@ -118,6 +118,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await reaper
         await hub.stop()
         await rasa.close()
+        app.state.lyt.triage_thread.shutdown(wait=False, cancel_futures=True)
         await redis.aclose()
 
 

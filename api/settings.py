@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
     action_server_url: str = Field("http://127.0.0.1:5055", alias="ACTION_SERVER_URL")
     rasa_timeout_seconds: float = Field(8.0, alias="LYT_RASA_TIMEOUT")
+    # Bot turns in flight to Rasa at once, per gateway process; the rest wait in order (FIFO). Rasa
+    # interleaves everything it is given, so under load every answer would take as long as all of them.
+    rasa_max_in_flight: int = Field(4, ge=1, le=256, alias="LYT_RASA_MAX_IN_FLIGHT")
     var_dir: Path = Field(REPO_ROOT / "var", alias="LYT_VAR_DIR")
     conversation_ttl_seconds: int = Field(30 * 24 * 3600, alias="LYT_CONVERSATION_TTL")
     max_message_chars: int = Field(2000, alias="LYT_MAX_MESSAGE_CHARS")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -27,6 +29,10 @@ class TriageJudge(Protocol):
     def judge(self, text: str, history: Sequence[str] = ()) -> TriageVerdict: ...
 
 
+def _triage_thread() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage")
+
+
 @dataclass
 class AppState:
     settings: Settings
@@ -35,3 +41,10 @@ class AppState:
     rasa: RasaClient
     triage: TriageJudge
     opening_hours: list[Window]
+    # One thread judges messages, in arrival order: the event loop stays free meanwhile, and messages
+    # never compete for the embedding model (it serialises calls anyway).
+    triage_thread: ThreadPoolExecutor = field(default_factory=_triage_thread)
+
+    async def judge(self, text: str, history: Sequence[str] = ()) -> TriageVerdict:
+        """Triage off the event loop (in `triage_thread`)."""
+        return await asyncio.get_running_loop().run_in_executor(self.triage_thread, self.triage.judge, text, history)

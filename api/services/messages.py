@@ -1,11 +1,18 @@
 """One youth message, end to end: idempotency, triage, scrubbing, mode routing, storage.
 
-Triage runs first and never depends on Rasa. An urgent message gets the safety message and the top
-queue band in the same request, whatever state Rasa is in.
+Triage never depends on Rasa. An urgent message gets the safety message and the top queue band in the
+same request, whatever state Rasa is in.
+
+Triage and Rasa run side by side: a message for the bot is sent to Rasa at once, while triage judges it in
+a worker thread (the embedding model releases the GIL, so the event loop keeps serving other requests).
+Nothing from Rasa is shown or acted on until the verdict is in; when it is urgent, Rasa's reply is
+dropped and the young person gets the safety message and the queue instead. On two cores this takes the
+triage time off the critical path of every bot answer.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -40,16 +47,24 @@ async def handle_youth_message(
 
     lang = resolve_language(raw_text, conv.lang)  # type: ignore[arg-type]
     history = [_s(m) for m in await redis.lrange(redis_keys.recent_messages(conv.cid), 0, RECENT_CONTEXT - 1)]
-    verdict = state.triage.judge(raw_text, list(reversed(history)))
-    level = convs.higher_level(conv.level, verdict.level)
     stored_text = scrub(raw_text)
+    command = raw_text.strip()
+    rasa_call = None
+    if conv.mode == "bot" and not _is_bot_command(command):
+        rasa_call = asyncio.create_task(_ask_rasa(state, conv, stored_text, lang))
+    try:
+        verdict = await state.judge(raw_text, list(reversed(history)))
+    except BaseException:
+        _drop(rasa_call)
+        raise
+    level = convs.higher_level(conv.level, verdict.level)
 
     user_event: Event = {"type": "message", "from": "user", "text": stored_text, "client_msg_id": client_msg_id}
     replies: list[Event] = []
     became_urgent = verdict.level == "urgent"
-    command = raw_text.strip()
 
     if became_urgent and conv.mode != "human":
+        _drop(rasa_call)  # the bot's answer is never shown to someone at risk
         replies.append(system_event(_safety(lang)))
         replies.extend(await _handoff(state, conv, "urgent", lang))
     elif conv.mode == "waiting":
@@ -57,7 +72,7 @@ async def handle_youth_message(
     elif conv.mode == "human":
         pass  # the counsellor reads the stream; the bot stays silent
     else:
-        replies.extend(await _bot_turn(state, conv, command, stored_text, level, lang))
+        replies.extend(await _bot_turn(state, conv, command, stored_text, level, lang, rasa_call))
         if verdict.level == "concern" and conv.level == "none" and conv.mode == "bot":
             replies.append(system_event(copy("concern_offer", lang), [_person_button(lang)]))
 
@@ -93,18 +108,40 @@ async def _replay(state: AppState, cid: str, client_msg_id: str) -> list[Event]:
     return [e for e in events if e["id"] in ids]
 
 
+def _drop(task: asyncio.Task[Any] | None) -> None:
+    """Cancel a Rasa call whose answer will not be used (and never log its error as unretrieved)."""
+    if task is not None:
+        task.cancel()
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+
+def _is_bot_command(command: str) -> bool:
+    """Buttons the gateway answers itself, without Rasa."""
+    return command in ("/ask_human", "/handoff") or command.startswith("/feedback")
+
+
+async def _ask_rasa(state: AppState, conv: convs.Conversation, stored_text: str, lang: str) -> list[dict[str, Any]]:
+    if (conv.rasa_lang or "da") != lang:  # the bot starts in Danish
+        await state.rasa.set_language(conv.cid, lang)
+        await state.redis.hset(redis_keys.conversation(conv.cid), "rasa_lang", lang)
+    return await state.rasa.send(conv.cid, stored_text)
+
+
 async def _bot_turn(
-    state: AppState, conv: convs.Conversation, command: str, stored_text: str, level: str, lang: str
+    state: AppState,
+    conv: convs.Conversation,
+    command: str,
+    stored_text: str,
+    level: str,
+    lang: str,
+    rasa_call: asyncio.Task[list[dict[str, Any]]] | None = None,
 ) -> list[Event]:
     if command in ("/ask_human", "/handoff"):
         return await _handoff(state, conv, level, lang)
     if command.startswith("/feedback"):
         return await _feedback(state, command, lang)
     try:
-        if (conv.rasa_lang or "da") != lang:  # the bot starts in Danish
-            await state.rasa.set_language(conv.cid, lang)
-            await state.redis.hset(redis_keys.conversation(conv.cid), "rasa_lang", lang)
-        responses = await state.rasa.send(conv.cid, stored_text)
+        responses = await (rasa_call or _ask_rasa(state, conv, stored_text, lang))
     except RasaUnavailable as exc:
         log.warning("rasa unavailable: %s", type(exc).__name__)
         return [system_event(copy("bot_unavailable", lang), [_person_button(lang)])]
