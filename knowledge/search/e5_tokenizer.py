@@ -18,7 +18,7 @@ from array import array
 import numpy as np
 from numpy.typing import NDArray
 
-METASPACE = "\u2581"
+from knowledge.search.e5_int8 import backtrack, metaspace_chars
 
 
 class TrieUnigramTokenizer:
@@ -51,15 +51,7 @@ class TrieUnigramTokenizer:
 
     def content_ids(self, text: str) -> list[int]:
         """Token ids without <s>/</s>."""
-        normalised = "".join(self.norm.get(ch, ch) for ch in text)
-        chars: list[str] = []
-        for ch in normalised:
-            if ch == " " and chars and chars[-1] == " ":
-                continue
-            chars.append(ch)
-        if not chars or chars[0] != " ":
-            chars.insert(0, " ")
-        sequence = "".join(chars).replace(" ", METASPACE)
+        sequence = "".join(metaspace_chars(text, self.norm))
         n = len(sequence)
         best = [-1e30] * (n + 1)
         back_piece = [0] * (n + 1)
@@ -78,9 +70,4 @@ class TrieUnigramTokenizer:
             fallback = best[i] + self.unk_score
             if fallback > best[i + 1]:
                 best[i + 1], back_piece[i + 1], back_from[i + 1] = fallback, -1, i
-        out: list[int] = []
-        position = n
-        while position > 0:
-            out.append(self.unk if back_piece[position] < 0 else back_piece[position])
-            position = back_from[position]
-        return out[::-1]
+        return backtrack(back_piece, back_from, self.unk)

