@@ -27,6 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.language import Lang, as_lang, conversation_lang, text
+from actions.query_vector import take_payload, vector_key
 from actions.topics import topic_buttons
 
 if TYPE_CHECKING:
@@ -100,8 +101,9 @@ class ActionAnswerKnowledge(Action):  # type: ignore[misc]  # rasa_sdk ships no 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         lang = conversation_lang(tracker)
         question = str(tracker.latest_message.get("text") or "")
+        key = vector_key(tracker.latest_message.get("metadata"))
         try:
-            payload = await asyncio.to_thread(answer_payload, question, lang)
+            payload = await asyncio.to_thread(answer_payload, question, lang, key)
         except Exception:  # import errors included: never leave the user without a reply
             log.exception("knowledge search failed")
             payload = {"lyt": "handoff_offer", "text": text("unavailable", lang)}
@@ -109,9 +111,14 @@ class ActionAnswerKnowledge(Action):  # type: ignore[misc]  # rasa_sdk ships no 
         return []
 
 
-def answer_payload(question: str, lang: Lang) -> dict[str, Any]:
-    """Search the knowledge base and build the custom payload for the gateway."""
-    decision = KNOWLEDGE_BASE.get().answer(question, lang)
+def answer_payload(question: str, lang: Lang, vector_key: str | None = None) -> dict[str, Any]:
+    """Search the knowledge base and build the custom payload for the gateway. `vector_key`: where the
+    gateway hands over its embedding of the question (actions/query_vector.py)."""
+    from knowledge.search import shared_vector  # lazy, as the knowledge base itself
+
+    kb = KNOWLEDGE_BASE.get()
+    vector = shared_vector.unpack(take_payload(vector_key), kb.embedder.model_id, question, kb.dim)
+    decision = kb.answer(question, lang, vector=vector)
     lang = as_lang(decision.lang)  # the search answers in the question's language when it is clear
     hits: list[HitLike] = list(decision.hits)
     if decision.kind == "answer" and decision.article is not None:

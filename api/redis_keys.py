@@ -20,8 +20,12 @@ lyt:stats:day:{yyyymmdd}              hash    8 days                aggregate co
 lyt:kb:feedback                       hash    none (aggregate)      "{article}:{yes|no}" -> count
 lyt:kb:gaps                           zset    30 days per member    scrubbed unanswered questions -> count
 lyt:ratelimit:{bucket}                string  <= 1 hour            counters keyed by a salted hash, never a raw IP
+lyt:qvec:{cid}:{nonce}                list    10 s                  triage's embedding of one message for the knowledge
+                                                                    search (knowledge/search/shared_vector.py); taken
+                                                                    by the action server, or expires
 Pub/sub channels: lyt:pub:conv:{cid} (new events for one conversation), lyt:pub:dashboard (queue changes).
-Rasa's own tracker store uses "rasa:tracker:{cid}" (record_exp = conversation TTL), its lock store "rasalock:".
+Rasa's own tracker store uses "rasa:tracker:{cid}" (record_exp = conversation TTL), its lock store "rasalock:lock:{cid}"
+(bot/lock_store.py: deleted after each message, PX = ticket lifetime + 1 s while held).
 """
 
 from __future__ import annotations
@@ -63,6 +67,10 @@ def notes(cid: str) -> str:
 
 def answered_articles(cid: str) -> str:
     return f"{PREFIX}:conv:{cid}:answered"
+
+
+def query_vector(cid: str, nonce: str) -> str:
+    return f"{PREFIX}:qvec:{cid}:{nonce}"
 
 
 def conversation_keys(cid: str) -> list[str]:

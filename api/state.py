@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from redis.asyncio import Redis
 
@@ -14,6 +15,9 @@ from api.services.hours import Window
 from api.services.queue import HandoffQueue
 from api.services.rasa_client import RasaClient
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from knowledge.triage.semantic import EmbeddingSink
 
 
 class TriageVerdict(Protocol):
@@ -26,7 +30,9 @@ class TriageVerdict(Protocol):
 
 
 class TriageJudge(Protocol):
-    def judge(self, text: str, history: Sequence[str] = ()) -> TriageVerdict: ...
+    def judge(
+        self, text: str, history: Sequence[str] = (), on_embedding: EmbeddingSink | None = None
+    ) -> TriageVerdict: ...
 
 
 def _triage_thread() -> ThreadPoolExecutor:
@@ -45,6 +51,11 @@ class AppState:
     # never compete for the embedding model (it serialises calls anyway).
     triage_thread: ThreadPoolExecutor = field(default_factory=_triage_thread)
 
-    async def judge(self, text: str, history: Sequence[str] = ()) -> TriageVerdict:
-        """Triage off the event loop (in `triage_thread`)."""
-        return await asyncio.get_running_loop().run_in_executor(self.triage_thread, self.triage.judge, text, history)
+    async def judge(
+        self, text: str, history: Sequence[str] = (), on_embedding: EmbeddingSink | None = None
+    ) -> TriageVerdict:
+        """Triage off the event loop (in `triage_thread`). `on_embedding` gets the message's embedding
+        there, as soon as it is computed (api/services/query_vector.py)."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self.triage_thread, functools.partial(self.triage.judge, text, history, on_embedding=on_embedding)
+        )

@@ -181,7 +181,7 @@ def lyt_endpoints(tracker_store: str, max_turns: int = 10) -> Path:
         "action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n"
         f"tracker_store:\n  type: {TRACKER_STORES[tracker_store]}\n{redis}"
         "  key_prefix: rasa\n  record_exp: ${LYT_CONVERSATION_TTL}" + extra + "\n"
-        f"lock_store:\n  type: redis\n{redis}  key_prefix: rasalock\n"
+        f"lock_store:\n  type: bot.lock_store.AtomicRedisLockStore\n{redis}  key_prefix: rasalock\n"
     )
     BENCH_TMP.mkdir(parents=True, exist_ok=True)
     path = BENCH_TMP / f"endpoints-{tracker_store}-{max_turns}.yml"

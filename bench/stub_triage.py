@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -25,7 +26,7 @@ class KeywordTriage:
     URGENT = ("vil ikke leve", "kill myself", "slå mig selv ihjel", "end my life")
     CONCERN = ("skade mig selv", "hurt myself", "cutting")
 
-    def judge(self, text: str, history: Sequence[str] = ()) -> StubVerdict:
+    def judge(self, text: str, history: Sequence[str] = (), on_embedding: Any = None) -> StubVerdict:
         lowered = text.lower()
         if any(word in lowered for word in self.URGENT):
             return StubVerdict("urgent", 1.0, ["stub"])

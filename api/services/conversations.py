@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from api import redis_keys
 
@@ -113,12 +114,17 @@ async def authenticate(redis: Redis, cid: str, token: str) -> Conversation:
 
 async def update_conversation(redis: Redis, cid: str, ttl_seconds: int, **fields: str | int) -> None:
     """Set meta fields and refresh the TTL of every key of the conversation."""
-    fields["active_ms"] = int(time.time() * 1000)
     async with redis.pipeline(transaction=True) as pipe:
-        pipe.hset(redis_keys.conversation(cid), mapping=fields)
-        for key in redis_keys.conversation_keys(cid):
-            pipe.expire(key, ttl_seconds)
+        add_conversation_update(pipe, cid, ttl_seconds, **fields)
         await pipe.execute()
+
+
+def add_conversation_update(pipe: Pipeline, cid: str, ttl_seconds: int, **fields: str | int) -> None:
+    """`update_conversation`'s commands, added to a pipeline the caller sends with other writes."""
+    fields["active_ms"] = int(time.time() * 1000)
+    pipe.hset(redis_keys.conversation(cid), mapping=fields)
+    for key in redis_keys.conversation_keys(cid):
+        pipe.expire(key, ttl_seconds)
 
 
 async def delete_conversation(redis: Redis, cid: str) -> None:

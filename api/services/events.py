@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from api import redis_keys
 
@@ -37,8 +38,11 @@ def bot_event(text: str | None, buttons: Sequence[dict[str, str]] = (), article:
     return event
 
 
-async def append_events(redis: Redis, cid: str, events: Sequence[Event], ttl_seconds: int) -> list[Event]:
-    """Store events in order and publish them; returns the events with their ids."""
+async def append_events(
+    redis: Redis, cid: str, events: Sequence[Event], ttl_seconds: int, publish: bool = True
+) -> list[Event]:
+    """Store events in order and publish them; returns the events with their ids. With `publish=False`
+    the caller publishes (`add_publish`), in a pipeline with its other writes."""
     if not events:
         return []
     stream = redis_keys.events(cid)
@@ -50,8 +54,15 @@ async def append_events(redis: Redis, cid: str, events: Sequence[Event], ttl_sec
     stored: list[Event] = []
     for event, event_id in zip(events, results[: len(events)], strict=True):
         stored.append({"id": _as_str(event_id), **event})
-    await redis.publish(redis_keys.conversation_channel(cid), stored[-1]["id"])
+    if publish:
+        await redis.publish(redis_keys.conversation_channel(cid), stored[-1]["id"])
     return stored
+
+
+def add_publish(pipe: Pipeline, cid: str, stored: Sequence[Event]) -> None:
+    """Tell live sockets about events `append_events` stored (after the store, as it does itself)."""
+    if stored:
+        pipe.publish(redis_keys.conversation_channel(cid), stored[-1]["id"])
 
 
 async def read_events(redis: Redis, cid: str, after: str | None = None, count: int = 1000) -> list[Event]:

@@ -23,9 +23,10 @@ from api import redis_keys
 from api.copy import text as copy
 from api.services import conversations as convs
 from api.services.articles import article_catalogue, articles_for_topic
-from api.services.events import Event, append_events, bot_event, read_events, system_event
+from api.services.events import Event, add_publish, append_events, bot_event, read_events, system_event
 from api.services.hours import is_open, next_opening
 from api.services.pii import scrub
+from api.services.query_vector import QueryVectorHandOver
 from api.services.queue import QueueError, eta_text
 from api.services.rasa_client import RasaUnavailable, interpret
 from api.state import AppState
@@ -41,22 +42,31 @@ async def handle_youth_message(
 ) -> list[Event]:
     redis, ttl = state.redis, state.settings.conversation_ttl_seconds
     idem_key = redis_keys.idempotency(conv.cid)
-    if not await redis.hsetnx(idem_key, client_msg_id, "pending"):
+    async with redis.pipeline(transaction=False) as pipe:  # one round trip before the bot is asked
+        pipe.hsetnx(idem_key, client_msg_id, "pending")
+        pipe.expire(idem_key, ttl)
+        pipe.lrange(redis_keys.recent_messages(conv.cid), 0, RECENT_CONTEXT - 1)
+        fresh, _, recent = await pipe.execute()
+    if not fresh:
         return await _replay(state, conv.cid, client_msg_id)
-    await redis.expire(idem_key, ttl)
 
     lang = resolve_language(raw_text, conv.lang)  # type: ignore[arg-type]
-    history = [_s(m) for m in await redis.lrange(redis_keys.recent_messages(conv.cid), 0, RECENT_CONTEXT - 1)]
+    history = [_s(m) for m in recent]
     stored_text = scrub(raw_text)
     command = raw_text.strip()
     rasa_call = None
+    hand_over = None
     if conv.mode == "bot" and not _is_bot_command(command):
-        rasa_call = asyncio.create_task(_ask_rasa(state, conv, stored_text, lang))
+        hand_over = QueryVectorHandOver(redis, conv.cid, stored_text)
+        rasa_call = asyncio.create_task(_ask_rasa(state, conv, stored_text, lang, hand_over.metadata))
     try:
-        verdict = await state.judge(raw_text, list(reversed(history)))
+        verdict = await state.judge(raw_text, list(reversed(history)), hand_over.sink if hand_over else None)
     except BaseException:
         _drop(rasa_call)
         raise
+    finally:
+        if hand_over is not None:
+            await hand_over.finish()
     level = convs.higher_level(conv.level, verdict.level)
 
     user_event: Event = {"type": "message", "from": "user", "text": stored_text, "client_msg_id": client_msg_id}
@@ -76,8 +86,9 @@ async def handle_youth_message(
         if verdict.level == "concern" and conv.level == "none" and conv.mode == "bot":
             replies.append(system_event(copy("concern_offer", lang), [_person_button(lang)]))
 
-    stored = await append_events(redis, conv.cid, [user_event, *replies], ttl)
-    async with redis.pipeline(transaction=False) as pipe:
+    stored = await append_events(redis, conv.cid, [user_event, *replies], ttl, publish=False)
+    async with redis.pipeline(transaction=False) as pipe:  # one round trip after the events are stored
+        add_publish(pipe, conv.cid, stored)
         pipe.hset(idem_key, client_msg_id, json.dumps([e["id"] for e in stored]))
         pipe.lpush(redis_keys.recent_messages(conv.cid), stored_text)
         pipe.ltrim(redis_keys.recent_messages(conv.cid), 0, RECENT_CONTEXT - 1)
@@ -86,10 +97,10 @@ async def handle_youth_message(
                 redis_keys.triage_log(conv.cid),
                 json.dumps({"level": verdict.level, "score": round(verdict.score, 3), "reasons": verdict.reasons}),
             )
+        convs.add_conversation_update(pipe, conv.cid, ttl, lang=lang, level=level)
+        if level != conv.level:
+            pipe.publish(redis_keys.DASHBOARD_CHANNEL, "risk")
         await pipe.execute()
-    await convs.update_conversation(redis, conv.cid, ttl, lang=lang, level=level)
-    if level != conv.level:
-        await redis.publish(redis_keys.DASHBOARD_CHANNEL, "risk")
     return stored
 
 
@@ -120,11 +131,13 @@ def _is_bot_command(command: str) -> bool:
     return command in ("/ask_human", "/handoff") or command.startswith("/feedback")
 
 
-async def _ask_rasa(state: AppState, conv: convs.Conversation, stored_text: str, lang: str) -> list[dict[str, Any]]:
+async def _ask_rasa(
+    state: AppState, conv: convs.Conversation, stored_text: str, lang: str, metadata: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     if (conv.rasa_lang or "da") != lang:  # the bot starts in Danish
         await state.rasa.set_language(conv.cid, lang)
         await state.redis.hset(redis_keys.conversation(conv.cid), "rasa_lang", lang)
-    return await state.rasa.send(conv.cid, stored_text)
+    return await state.rasa.send(conv.cid, stored_text, metadata)
 
 
 async def _bot_turn(
@@ -148,11 +161,13 @@ async def _bot_turn(
     reply = interpret(responses)
     events = list(reply.events)
     if reply.article:
-        await state.redis.rpush(redis_keys.answered_articles(conv.cid), reply.article["title"])
-        page = article_catalogue().get(reply.article["id"])
-        if page and page.topic not in conv.topics.split(","):
-            conv.topics = ",".join([t for t in conv.topics.split(",") if t][-2:] + [page.topic])
-            await state.redis.hset(redis_keys.conversation(conv.cid), "topics", conv.topics)
+        async with state.redis.pipeline(transaction=False) as pipe:
+            pipe.rpush(redis_keys.answered_articles(conv.cid), reply.article["title"])
+            page = article_catalogue().get(reply.article["id"])
+            if page and page.topic not in conv.topics.split(","):
+                conv.topics = ",".join([t for t in conv.topics.split(",") if t][-2:] + [page.topic])
+                pipe.hset(redis_keys.conversation(conv.cid), "topics", conv.topics)
+            await pipe.execute()
     if reply.gap_kind:
         await state.redis.zincrby(redis_keys.KB_GAPS, 1, stored_text.strip().lower()[:300])
         await state.redis.expire(redis_keys.KB_GAPS, state.settings.conversation_ttl_seconds)

@@ -109,16 +109,24 @@ class KnowledgeBase:
         log.info("knowledge base loaded from %s (model %s)", directory, embedder.model_id)
         return cls(load_index(directory, articles_dir), embedder, config)
 
+    @property
+    def dim(self) -> int:
+        """The length of this knowledge base's vectors."""
+        return int(self.index.passage_vectors.shape[1])
+
     def with_config(self, config: SearchConfig) -> KnowledgeBase:
         return KnowledgeBase(self.index, self.embedder, config)
 
-    def answer(self, text: str, lang: str | None = None, topic: str | None = None) -> Decision:
+    def answer(
+        self, text: str, lang: str | None = None, topic: str | None = None, vector: Vectors | None = None
+    ) -> Decision:
         """Answer, clarify or decline. `topic` (e.g. from a topic button) pins the answer to that topic's
-        best article for this question, when the topic has articles."""
+        best article for this question, when the topic has articles. `vector`: the question's embedding
+        by this knowledge base's model, when the caller has it already (knowledge.search.shared_vector)."""
         answer_lang = answer_language(text, lang)
         if not text.strip():
             return Decision("decline", answer_lang, [], None)
-        return self.decide(text, answer_lang, self._query_vector(text), topic=topic)
+        return self.decide(text, answer_lang, self._query_vector(text) if vector is None else vector, topic=topic)
 
     def answer_many(self, texts: Sequence[str], langs: Sequence[str | None]) -> list[Decision]:
         """Like `answer` for many questions, embedding them in one batch."""

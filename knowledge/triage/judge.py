@@ -102,12 +102,19 @@ class Triage:
             triage.semantic = SemanticLayer(semantic.load_or_train(content, directory, cache, matcher=triage.matcher))
         return triage
 
-    def judge(self, text: str, history: Sequence[str] = ()) -> TriageResult:
-        """Judge `text`; `history` holds the earlier youth messages of the conversation, oldest first."""
-        return self.judge_many([text], [history])[0]
+    def judge(
+        self, text: str, history: Sequence[str] = (), on_embedding: semantic.EmbeddingSink | None = None
+    ) -> TriageResult:
+        """Judge `text`; `history` holds the earlier youth messages of the conversation, oldest first.
+        `on_embedding` receives the sentence embedding when the semantic layer computes one."""
+        return self.judge_many([text], [history], on_embedding=on_embedding)[0]
 
     def judge_many(
-        self, texts: Sequence[str], histories: Sequence[Sequence[str]] | None = None, use_semantic: bool = True
+        self,
+        texts: Sequence[str],
+        histories: Sequence[Sequence[str]] | None = None,
+        use_semantic: bool = True,
+        on_embedding: semantic.EmbeddingSink | None = None,
     ) -> list[TriageResult]:
         """Judge several messages at once (one classifier call); each with its own history."""
         norms = [self.normaliser(t) for t in texts]
@@ -115,7 +122,7 @@ class Triage:
         predictions = self._predict(norms, matches)
         combined = [self._combine(t, norms[i], matches[i], predictions[i]) for i, t in enumerate(texts)]
         if use_semantic:
-            self._raise_semantic(texts, combined, matches, predictions, norms)
+            self._raise_semantic(texts, combined, matches, predictions, norms, on_embedding)
         results = []
         for i, text in enumerate(texts):
             result = combined[i]
@@ -132,6 +139,7 @@ class Triage:
         matches: Sequence[MatchResult],
         predictions: Sequence[Prediction | None],
         norms: Sequence[NormalisedText],
+        on_embedding: semantic.EmbeddingSink | None = None,
     ) -> None:
         """Let the semantic layer raise (never lower) verdicts that are not urgent yet.
 
@@ -149,7 +157,7 @@ class Triage:
             for i in asked
         ]
         side = semantic.side_features([matches[i].signals for i in asked], probabilities)
-        verdicts = self.semantic.verdicts([texts[i] for i in asked], side)
+        verdicts = self.semantic.verdicts([texts[i] for i in asked], side, on_embedding)
         for i, verdict in zip(asked, verdicts, strict=True):
             result = results[i]
             level = semantic.raise_level(result.level, verdict, len(texts[i].split()))

@@ -44,7 +44,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,8 @@ from knowledge.triage.model import fit as fit_classifier
 SEMANTIC_FORMAT = "lyt-triage-semantic-2"
 SEMANTIC_ENV = "LYT_TRIAGE_SEMANTIC"
 SEMANTIC_FILE = "semantic.yml"
+# Called with (embedding model id, the text exactly as embedded, its unit vector).
+EmbeddingSink = Callable[[str, str, NDArray[np.float32]], None]
 MAX_CHARS = 400  # longer messages: the start is embedded (the lexicon still reads all of it)
 C = 0.05  # inverse regularisation of the logistic regression on standardised features
 # Thresholds, tuned on the dev, blind, holdout and holdout2 sets, cross-validated training data and the
@@ -383,7 +385,19 @@ class SemanticLayer:
         self.head = head
         self._embedder = embedder
 
-    def verdicts(self, texts: Sequence[str], side: NDArray[np.float32]) -> list[SemanticVerdict]:
+    @property
+    def model_id(self) -> str:
+        return model_id(self._embedder)
+
+    def verdicts(
+        self, texts: Sequence[str], side: NDArray[np.float32], on_embedding: EmbeddingSink | None = None
+    ) -> list[SemanticVerdict]:
+        """Embed and score `texts`. `on_embedding(model id, text as embedded, vector)` is called for each
+        text as soon as it is embedded, before scoring (the gateway hands the vector on to the search)."""
         if not texts:
             return []
-        return self.head.verdicts(embed(texts, self._embedder), side)
+        vectors = embed(texts, self._embedder)
+        if on_embedding is not None:
+            for text, vector in zip(texts, vectors, strict=True):
+                on_embedding(self.model_id, prepare(text), vector)
+        return self.head.verdicts(vectors, side)
