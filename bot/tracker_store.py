@@ -14,7 +14,7 @@ Reading a tracker also resolves event classes through a cache: Rasa scans every 
 stored event, which was the largest single cost of a turn. Creating the store also installs
 bot/rasa_speedups.py (cheaper validation of action server responses).
 
-endpoints.yml:  tracker_store: {type: bot.tracker_store.BoundedRedisTrackerStore, max_turns: 5, ...}
+endpoints.yml:  tracker_store: {type: bot.tracker_store.BoundedRedisTrackerStore, max_turns: 3, ...}
 (`rasa run` puts its working directory on sys.path, so run it from the repository root, or /app in
 the rasa/rasa image where bot/ is mounted.)
 """

@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from api import redis_keys
-from tests.conftest import Gateway, GatewayFactory, RasaStack
+from tests.conftest import Gateway, GatewayFactory, RasaStack, RedisServer
 from tests.integration.helpers import collect_ws, events_of, new_conversation, send
 
 pytestmark = pytest.mark.e2e
@@ -57,6 +57,29 @@ def test_knowledge_question_gets_an_article_card_in_the_users_language(live: Gat
     assert article["url"] == f"/articles/{article['id']}"
     page = httpx.get(live.url + article["url"])
     assert page.status_code == 200 and article["title"] in page.text
+
+
+def test_triage_embedding_is_handed_to_the_knowledge_search_and_never_for_scrubbed_text(
+    live: Gateway, redis_server: RedisServer
+) -> None:
+    """One embedding per question: the knowledge action takes the vector triage computed (its one-time key
+    is gone after the answer); a greeting leaves its vector to expire; text with personal details gets an
+    empty value, never a vector of the unscrubbed text."""
+    redis_client = redis.Redis(port=redis_server.port)  # bytes: the payload is binary
+    cid, token = new_conversation(live.url, "da")
+    events = events_of(send(live.url, cid, token, "hvordan gør jeg min instagram privat"))
+    assert any(e.get("article") for e in events), events
+    assert list(redis_client.scan_iter(redis_keys.query_vector(cid, "*"))) == []  # taken by the action server
+
+    send(live.url, cid, token, "hej med dig du")  # a greeting: Rasa runs no search
+    (key,) = list(redis_client.scan_iter(redis_keys.query_vector(cid, "*")))
+    (payload,) = redis_client.lrange(key, 0, -1)
+    assert len(payload) == 20 + 4 * 384 and 0 < redis_client.pttl(key) <= 10_000
+
+    redis_client.delete(key)
+    send(live.url, cid, token, "hej med dig, mit nummer er 22 33 44 55")
+    (key,) = list(redis_client.scan_iter(redis_keys.query_vector(cid, "*")))
+    assert redis_client.lrange(key, 0, -1) == [b""]
 
 
 def test_asking_for_a_person_enqueues_and_websocket_sees_the_same_events(

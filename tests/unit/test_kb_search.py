@@ -10,11 +10,12 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from knowledge.content import load_topics
-from knowledge.search import KnowledgeBase
+from knowledge.search import KnowledgeBase, shared_vector
 from knowledge.search.cli import kb_app
 from knowledge.search.evaluation import DEV_SET, EvalReport, evaluate, per_topic_accuracy, read_questions
 from tests.unit.test_kb_content import write_pair
@@ -158,3 +159,27 @@ def test_cli_eval_prints_metrics() -> None:
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.stdout.splitlines()[0])
     assert metrics["set"] == "kb_dev.jsonl" and metrics["top1"] >= TOP1_TARGET
+
+
+def test_one_question_lexical_scores_equal_scikit_learns(kb: KnowledgeBase) -> None:
+    texts = [q.text for q in read_questions(DEV_SET)][:200] + ["", "!!!", "ok"]
+    one_at_a_time = np.vstack([kb.scorer.lexical([t]) for t in texts])  # NumPy TF-IDF
+    batched = kb.scorer.lexical(texts)  # scikit-learn's transform
+    assert one_at_a_time.shape == batched.shape
+    assert np.abs(one_at_a_time - batched).max() < 1e-12
+
+
+def test_a_handed_over_vector_gives_the_same_answer_and_only_for_its_text(kb: KnowledgeBase) -> None:
+    question = "hvordan gør jeg min instagram privat"
+    vector = kb.embedder.embed_queries([question])[0]
+    payload = shared_vector.pack(kb.embedder.model_id, question, vector)
+    handed = shared_vector.unpack(payload, kb.embedder.model_id, question, kb.dim)
+    assert handed is not None and np.array_equal(handed, vector)
+    with_vector, without = kb.answer(question, "da", vector=handed), kb.answer(question, "da")
+    assert with_vector.kind == without.kind == "answer"
+    assert [h.article_id for h in with_vector.hits] == [h.article_id for h in without.hits]
+    # Another text, another model, a truncated payload or "no vector": the search embeds the text itself.
+    assert shared_vector.unpack(payload, kb.embedder.model_id, question + "?", kb.dim) is None
+    assert shared_vector.unpack(payload, "another-model", question, kb.dim) is None
+    assert shared_vector.unpack(payload[:-4], kb.embedder.model_id, question, kb.dim) is None
+    assert shared_vector.unpack(shared_vector.NO_VECTOR, kb.embedder.model_id, question, kb.dim) is None
