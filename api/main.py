@@ -29,7 +29,7 @@ from api.services.queue import HandoffQueue
 from api.services.rasa_client import RasaClient
 from api.services.ratelimit import IpHasher
 from api.settings import REPO_ROOT, Settings, get_settings
-from api.state import AppState, TriageJudge
+from api.state import AppState, TriageJudge, triage_thread
 
 log = logging.getLogger("lyt.gateway")
 REAPER_INTERVAL_SECONDS = 5.0
@@ -103,6 +103,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rasa=rasa,
         triage=load_triage(),
         opening_hours=parse_opening_hours(settings.opening_hours),
+        triage_thread=triage_thread(settings.triage_nice),
     )
     hub = Hub(redis)
     hub.start()

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     # Bot turns in flight to Rasa at once, per gateway process; the rest wait in order (FIFO). Rasa
     # interleaves everything it is given, so under load every answer would take as long as all of them.
     rasa_max_in_flight: int = Field(4, ge=1, le=256, alias="LYT_RASA_MAX_IN_FLIGHT")
+    # The triage thread's niceness (0 = as the rest of the gateway). Triage runs beside Rasa and the
+    # action server and only has to finish before the bot's answer does; at 10 the kernel gives the
+    # answer's path the CPU first and triage takes the gaps (docs/PERFORMANCE.md).
+    triage_nice: int = Field(10, ge=0, le=19, alias="LYT_TRIAGE_NICE")
     var_dir: Path = Field(REPO_ROOT / "var", alias="LYT_VAR_DIR")
     conversation_ttl_seconds: int = Field(30 * 24 * 3600, alias="LYT_CONVERSATION_TTL")
     max_message_chars: int = Field(2000, alias="LYT_MAX_MESSAGE_CHARS")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,8 +38,14 @@ class TriageJudge(Protocol):
     ) -> TriageVerdict: ...
 
 
-def _triage_thread() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage")
+def triage_thread(nice: int = 0) -> ThreadPoolExecutor:
+    """The single triage worker thread, at niceness `nice` (Linux threads have their own)."""
+
+    def lower_priority() -> None:
+        with contextlib.suppress(OSError, AttributeError):  # not Linux, or not allowed: run as is
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage", initializer=lower_priority if nice else None)
 
 
 @dataclass
@@ -49,7 +58,7 @@ class AppState:
     opening_hours: list[Window]
     # One thread judges messages, in arrival order: the event loop stays free meanwhile, and messages
     # never compete for the embedding model (it serialises calls anyway).
-    triage_thread: ThreadPoolExecutor = field(default_factory=_triage_thread)
+    triage_thread: ThreadPoolExecutor = field(default_factory=triage_thread)
 
     async def judge(
         self, text: str, history: Sequence[str] = (), on_embedding: EmbeddingSink | None = None

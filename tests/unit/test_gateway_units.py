@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import yaml
 from api.services.events import valid_event_id
 from api.services.hours import TZ, is_open, next_opening, parse_opening_hours
 from api.services.rasa_client import interpret
+from api.state import triage_thread
 from knowledge.helplines import load_helplines, safety_message
 from knowledge.language import detect_language
 
@@ -117,3 +121,20 @@ def test_docker_compose_names_the_services_and_ports() -> None:
 )
 def test_event_ids_are_checked_before_they_reach_redis(value: str, ok: bool) -> None:
     assert valid_event_id(value) is ok
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness is Linux's")
+def test_triage_thread_runs_at_its_niceness_and_the_rest_does_not() -> None:
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = niceness()
+    lowered, plain = triage_thread(10), triage_thread(0)
+    try:
+        value = lowered.submit(niceness).result()
+        assert value == 10 or (before > 10 and value == before)  # raising priority may be refused
+        assert plain.submit(niceness).result() == before
+        assert niceness() == before  # the event loop's thread keeps its priority
+    finally:
+        lowered.shutdown()
+        plain.shutdown()
