@@ -20,7 +20,7 @@ from api.deps import AfterEventId, ConversationId, StateDep, YouthConversation, 
 from api.services import conversations as convs
 from api.services import ratelimit
 from api.services.events import Event, append_events, publish_ephemeral, read_events, valid_event_id
-from api.services.messages import handle_youth_message, queue_event, storage_unavailable
+from api.services.messages import RateLimited, handle_youth_message, queue_event, storage_unavailable
 from api.services.queue import QueueError
 
 MESSAGE_BUCKET_PREFIX = "msg:"
@@ -84,11 +84,11 @@ async def send_message(
         conv = await authenticate_youth(state, conversation_id, token)
         if conv.mode == "ended":
             raise HTTPException(status.HTTP_409_CONFLICT, "this conversation has ended")
-        if not await ratelimit.hit(
-            state.redis, MESSAGE_BUCKET_PREFIX + conv.cid, state.settings.messages_per_minute, 60
-        ):
-            raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many messages; wait a moment")
-        events = await handle_youth_message(state, conv, body.text, body.client_msg_id)
+        events = await handle_youth_message(
+            state, conv, body.text, body.client_msg_id, rate_bucket=MESSAGE_BUCKET_PREFIX + conv.cid
+        )
+    except RateLimited:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many messages; wait a moment") from None
     except RedisError:
         # Nothing could be stored, but the safety message is computed in-process and still shown.
         return storage_unavailable(state, body.text)

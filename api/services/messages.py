@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from api import redis_keys
 from api.copy import text as copy
 from api.services import conversations as convs
+from api.services import ratelimit
 from api.services.articles import article_catalogue, articles_for_topic
 from api.services.events import Event, add_publish, append_events, bot_event, read_events, system_event
 from api.services.hours import is_open, next_opening
@@ -37,16 +38,28 @@ log = logging.getLogger("lyt.messages")
 RECENT_CONTEXT = 4
 
 
+class RateLimited(Exception):
+    """Too many messages in this conversation for now; nothing was stored."""
+
+
 async def handle_youth_message(
-    state: AppState, conv: convs.Conversation, raw_text: str, client_msg_id: str
+    state: AppState, conv: convs.Conversation, raw_text: str, client_msg_id: str, rate_bucket: str | None = None
 ) -> list[Event]:
+    """Store, judge and answer one message. With `rate_bucket`, the message counts against the
+    per-minute limit first and raises RateLimited beyond it."""
     redis, ttl = state.redis, state.settings.conversation_ttl_seconds
     idem_key = redis_keys.idempotency(conv.cid)
     async with redis.pipeline(transaction=False) as pipe:  # one round trip before the bot is asked
         pipe.hsetnx(idem_key, client_msg_id, "pending")
         pipe.expire(idem_key, ttl)
         pipe.lrange(redis_keys.recent_messages(conv.cid), 0, RECENT_CONTEXT - 1)
-        fresh, _, recent = await pipe.execute()
+        rate = ratelimit.PendingHit(pipe, rate_bucket, state.settings.messages_per_minute, 60) if rate_bucket else None
+        results = await pipe.execute()
+    fresh, _, recent = results[:3]
+    if rate is not None and not rate.within(results):
+        if fresh:
+            await redis.hdel(idem_key, client_msg_id)  # the same message may be sent again later
+        raise RateLimited
     if not fresh:
         return await _replay(state, conv.cid, client_msg_id)
 

@@ -10,8 +10,10 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from api import redis_keys
 
@@ -34,17 +36,28 @@ async def hit(redis: Redis, bucket: str, limit: int, window_seconds: int) -> boo
     A sliding-window counter: this window's count plus the previous window's, weighted by how much of
     it still overlaps the last `window_seconds`. A burst across a window boundary is still caught.
     """
-    now = time.time()
-    window = int(now // window_seconds)
-    key = redis_keys.rate_limit(f"{bucket}:{window}")
-    previous_key = redis_keys.rate_limit(f"{bucket}:{window - 1}")
     async with redis.pipeline(transaction=True) as pipe:
+        pending = PendingHit(pipe, bucket, limit, window_seconds)
+        return pending.within(await pipe.execute())
+
+
+class PendingHit:
+    """`hit`'s three commands, added to a pipeline the caller sends with its own commands first."""
+
+    def __init__(self, pipe: Pipeline, bucket: str, limit: int, window_seconds: int) -> None:
+        now = time.time()
+        window = int(now // window_seconds)
+        self._first = len(pipe.command_stack)
+        self._limit = limit
+        self._overlap = 1.0 - (now % window_seconds) / window_seconds
+        key = redis_keys.rate_limit(f"{bucket}:{window}")
         pipe.incr(key)
         pipe.expire(key, 2 * window_seconds)
-        pipe.get(previous_key)
-        count, _, previous = await pipe.execute()
-    overlap = 1.0 - (now % window_seconds) / window_seconds
-    return int(count) + int(previous or 0) * overlap <= limit
+        pipe.get(redis_keys.rate_limit(f"{bucket}:{window - 1}"))
+
+    def within(self, results: list[Any]) -> bool:
+        count, _, previous = results[self._first : self._first + 3]
+        return int(count) + int(previous or 0) * self._overlap <= self._limit
 
 
 async def forget(redis: Redis, bucket: str, window_seconds: int) -> None:

@@ -8,7 +8,7 @@ import httpx
 import redis
 
 from api import redis_keys
-from tests.conftest import Gateway
+from tests.conftest import Gateway, GatewayFactory
 from tests.integration.helpers import collect_ws, events_of, new_conversation, send
 
 
@@ -136,3 +136,17 @@ def test_article_pages_and_index_in_both_languages(gateway: Gateway) -> None:
     assert "Content-Security-Policy" in page.headers
     assert "What you can do now" in page.text and "/articles/sextortion-dont-pay-da" in page.text
     assert httpx.get(f"{gateway.url}/articles/does-not-exist").status_code == 404
+
+
+def test_too_many_messages_get_429_and_store_nothing(
+    gateway_factory: GatewayFactory, redis_client: redis.Redis
+) -> None:
+    gateway = gateway_factory(LYT_MESSAGES_PER_MINUTE="3")
+    cid, token = new_conversation(gateway.url)
+    for n in range(3):
+        events_of(send(gateway.url, cid, token, f"besked nummer {n}"))
+    stored_before = redis_client.xlen(redis_keys.events(cid))
+    refused = send(gateway.url, cid, token, "en besked for meget", client_msg_id="f" * 32)
+    assert refused.status_code == 429 and "wait" in refused.json()["detail"]
+    assert redis_client.xlen(redis_keys.events(cid)) == stored_before
+    assert not redis_client.hexists(redis_keys.idempotency(cid), "f" * 32)  # it may be sent again later
