@@ -15,9 +15,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.responses import JSONResponse
+from redis.asyncio.client import Pipeline
 
 from api import redis_keys
 from api.copy import text as copy
@@ -83,6 +85,7 @@ async def handle_youth_message(
     level = convs.higher_level(conv.level, verdict.level)
 
     user_event: Event = {"type": "message", "from": "user", "text": stored_text, "client_msg_id": client_msg_id}
+    later: list[Callable[[Pipeline], object]] = []  # bookkeeping writes sent with the final pipeline
     replies: list[Event] = []
     became_urgent = verdict.level == "urgent"
 
@@ -95,13 +98,15 @@ async def handle_youth_message(
     elif conv.mode == "human":
         pass  # the counsellor reads the stream; the bot stays silent
     else:
-        replies.extend(await _bot_turn(state, conv, command, stored_text, level, lang, rasa_call))
+        replies.extend(await _bot_turn(state, conv, command, stored_text, level, lang, rasa_call, later))
         if verdict.level == "concern" and conv.level == "none" and conv.mode == "bot":
             replies.append(system_event(copy("concern_offer", lang), [_person_button(lang)]))
 
     stored = await append_events(redis, conv.cid, [user_event, *replies], ttl, publish=False)
     async with redis.pipeline(transaction=False) as pipe:  # one round trip after the events are stored
         add_publish(pipe, conv.cid, stored)
+        for write in later:
+            write(pipe)
         pipe.hset(idem_key, client_msg_id, json.dumps([e["id"] for e in stored]))
         pipe.lpush(redis_keys.recent_messages(conv.cid), stored_text)
         pipe.ltrim(redis_keys.recent_messages(conv.cid), 0, RECENT_CONTEXT - 1)
@@ -161,7 +166,10 @@ async def _bot_turn(
     level: str,
     lang: str,
     rasa_call: asyncio.Task[list[dict[str, Any]]] | None = None,
+    later: list[Callable[[Pipeline], object]] | None = None,
 ) -> list[Event]:
+    """The bot's answer. Bookkeeping writes go to `later`: the caller sends them with its own."""
+    later = [] if later is None else later
     if command in ("/ask_human", "/handoff"):
         return await _handoff(state, conv, level, lang)
     if command.startswith("/feedback"):
@@ -174,16 +182,17 @@ async def _bot_turn(
     reply = interpret(responses)
     events = list(reply.events)
     if reply.article:
-        async with state.redis.pipeline(transaction=False) as pipe:
-            pipe.rpush(redis_keys.answered_articles(conv.cid), reply.article["title"])
-            page = article_catalogue().get(reply.article["id"])
-            if page and page.topic not in conv.topics.split(","):
-                conv.topics = ",".join([t for t in conv.topics.split(",") if t][-2:] + [page.topic])
-                pipe.hset(redis_keys.conversation(conv.cid), "topics", conv.topics)
-            await pipe.execute()
+        title = reply.article["title"]
+        later.append(lambda pipe: pipe.rpush(redis_keys.answered_articles(conv.cid), title))
+        page = article_catalogue().get(reply.article["id"])
+        if page and page.topic not in conv.topics.split(","):
+            conv.topics = ",".join([t for t in conv.topics.split(",") if t][-2:] + [page.topic])
+            topics = conv.topics
+            later.append(lambda pipe: pipe.hset(redis_keys.conversation(conv.cid), "topics", topics))
     if reply.gap_kind:
-        await state.redis.zincrby(redis_keys.KB_GAPS, 1, stored_text.strip().lower()[:300])
-        await state.redis.expire(redis_keys.KB_GAPS, state.settings.conversation_ttl_seconds)
+        gap = stored_text.strip().lower()[:300]
+        ttl = state.settings.conversation_ttl_seconds
+        later.append(lambda pipe: pipe.zincrby(redis_keys.KB_GAPS, 1, gap).expire(redis_keys.KB_GAPS, ttl))
     if reply.offer_handoff:
         events.append(system_event(copy("talk_to_person", lang), [_person_button(lang)]))
     if reply.handoff_reason:
