@@ -206,6 +206,14 @@ def warm_up(rasa_url: str, timeout: float = 180.0) -> None:
         raise RuntimeError(f"knowledge search is not answering (Rasa replied {kinds or response.json()})")
 
 
+def configured_max_turns() -> int | None:
+    """`max_turns` of the tracker store in bot/endpoints.yml (None when it has none)."""
+    for line in (REPO / "bot" / "endpoints.yml").read_text().splitlines():
+        if line.strip().startswith("max_turns:"):
+            return int(line.split(":", 1)[1].strip())
+    return None
+
+
 def configured_tracker_store() -> str:
     """The tracker store type named in bot/endpoints.yml."""
     lines = (REPO / "bot" / "endpoints.yml").read_text().splitlines()

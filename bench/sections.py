@@ -24,6 +24,7 @@ from bench.procs import (
     Processes,
     RasaHandle,
     RedisHandle,
+    configured_max_turns,
     start_gateway,
     start_lyt_rasa,
     start_redis_server,
@@ -116,7 +117,10 @@ def whole_stack_and_long(procs: Processes, sizes: Sizes) -> dict[str, dict[str, 
             _stop_all(procs, gateway, rasa)
             rasa = start_lyt_rasa(procs, redis.port, option)
             gateway = start_gateway(procs, redis.url, rasa.urls[0], rasa.actions_url)
-        label = _store_label(rasa.tracker_store) + (" (bot/endpoints.yml)" if option == "configured" else "")
+        turns_kept = configured_max_turns() if option == "configured" else 10  # lyt_endpoints' default
+        label = _store_label(rasa.tracker_store, turns_kept) + (
+            " (bot/endpoints.yml)" if option == "configured" else ""
+        )
         variants[f"Lyt, {label}, through the gateway"] = asyncio.run(
             long_conv.through_gateway(gateway.url, turns, conversations, redis.url)
         )
@@ -136,8 +140,12 @@ def _other_options(configured: str) -> list[str]:
     return ["redis"] if "Bounded" in configured else ["bounded"]
 
 
-def _store_label(store: str) -> str:
-    return "BoundedRedisTrackerStore (last 10 turns)" if "Bounded" in store else "RedisTrackerStore (whole history)"
+def _store_label(store: str, max_turns: int | None) -> str:
+    return (
+        f"BoundedRedisTrackerStore (last {max_turns} turns)"
+        if "Bounded" in store
+        else "RedisTrackerStore (whole history)"
+    )
 
 
 def scale_out(procs: Processes, sizes: Sizes) -> dict[str, Any]:
