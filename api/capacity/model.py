@@ -21,8 +21,10 @@ import math
 import random
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import simpy
+if TYPE_CHECKING:
+    import simpy
 
 BANDS = (0, 1, 2)
 BAND_NAMES = {0: "urgent", 1: "concern", 2: "other"}
@@ -242,6 +244,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def simulate(scenario: Scenario, policy: str, days: int = 30) -> Result:
+    import simpy  # here, not at import: the gateway loads this module, and simulates only when asked
+
     env = simpy.Environment()
     service = Service(env, scenario, policy, scenario.seed)
     env.process(service.shifts())

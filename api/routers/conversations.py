@@ -199,7 +199,8 @@ async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: 
     async def receive() -> None:
         nonlocal last_typing
         while True:
-            raw = await asyncio.wait_for(websocket.receive(), timeout=settings.ws_idle_timeout_seconds)
+            async with asyncio.timeout(settings.ws_idle_timeout_seconds):  # no extra task, as wait_for makes
+                raw = await websocket.receive()
             if raw["type"] == "websocket.disconnect":
                 return
             data = raw.get("text")

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import frontmatter
-from markdown_it import MarkdownIt
 
 ARTICLES_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "articles"
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})  # raw HTML in content is never rendered
+
+
+@cache
+def _markdown() -> Any:
+    """The Markdown renderer, built on first use (the gateway needs it only for article pages)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False})  # raw HTML in content is never rendered
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,7 @@ def article_catalogue(directory: Path = ARTICLES_DIR) -> dict[str, ArticlePage]:
             title=str(meta["title"]),
             summary=str(meta.get("summary", "")),
             translation=str(meta.get("translation", "")),
-            body_html=_markdown.render(post.content),
+            body_html=_markdown().render(post.content),
             sources=tuple(str(s) for s in _as_list(meta.get("sources"))),
             reviewed=str(meta.get("reviewed", "")),
         )
