@@ -18,7 +18,8 @@ from pathlib import Path
 import httpx
 import psutil
 
-from api.embedded_redis import free_port, start_redis
+from api.embedded_redis import free_port as os_free_port
+from api.embedded_redis import start_redis
 from api.launcher import GATEWAY_UVICORN_OPTIONS
 from tests.conftest import APP_PY, MODEL, RASA_BIN, REPO, wait_http
 
@@ -29,6 +30,19 @@ CONVERSATION_TTL = "2592000"
 # The Lyt model (LYT_BENCH_MODEL overrides it, e.g. to compare pipelines).
 LYT_MODEL = Path(os.environ.get("LYT_BENCH_MODEL", str(MODEL)))
 UNLIMITED_RATE_ENV = {"LYT_CONVERSATIONS_PER_IP_HOUR": "100000000", "LYT_MESSAGES_PER_MINUTE": "100000000"}
+
+
+_HANDED_OUT: set[int] = set()
+
+
+def free_port() -> int:
+    """A free port not handed out before in this run: the OS may offer a port again before the server
+    that was given it has bound it (two Rasa instances once got the same one)."""
+    while True:
+        port = os_free_port()
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 @dataclass

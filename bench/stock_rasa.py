@@ -11,8 +11,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from api.embedded_redis import free_port
-from bench.procs import BENCH_TMP, CONVERSATION_TTL, LOG_DIR, Processes, RasaHandle, base_env
+from bench.procs import BENCH_TMP, CONVERSATION_TTL, LOG_DIR, Processes, RasaHandle, base_env, free_port
 from tests.conftest import RASA_BIN, wait_http
 
 RASA_VERSION = "3.6.21"
