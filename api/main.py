@@ -22,7 +22,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from api.logging_setup import configure_logging
 from api.middleware import ObserveMiddleware
-from api.routers import articles, auth, conversations, counsellors, health, pages, planning
+from api.routers import articles, auth, conversations, counsellors, emergency, health, pages, planning
+from api.services.emergency import load_vault
 from api.services.hours import parse_opening_hours
 from api.services.hub import Hub
 from api.services.queue import HandoffQueue
@@ -104,6 +105,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         triage=load_triage(),
         opening_hours=parse_opening_hours(settings.opening_hours),
         triage_thread=triage_thread(settings.triage_nice),
+        emergency_vault=app.state.emergency_vault,
     )
     hub = Hub(redis)
     hub.start()
@@ -134,6 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.ip_hasher = IpHasher()
+    # Before anything else starts: production refuses to run without LYT_EMERGENCY_KEY (when enabled).
+    app.state.emergency_vault = load_vault(settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -163,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(conversations.router)
     app.include_router(auth.router)
     app.include_router(counsellors.router)
+    app.include_router(emergency.router)
     app.include_router(planning.router)
     app.include_router(pages.router)
     app.include_router(articles.router)

@@ -9,6 +9,9 @@ lyt:conv:{cid}:recent                 list    conversation TTL      last few scr
 lyt:conv:{cid}:triage                 list    conversation TTL      triage results (JSON) for the handover summary
 lyt:conv:{cid}:notes                  list    conversation TTL      counsellors' private notes
 lyt:conv:{cid}:answered               list    conversation TTL      titles of articles the bot answered with
+lyt:conv:{cid}:emergency              list    <= 24 h, never extended  emergency details: Fernet tokens of the personal data
+                                                                    the scrubber removed while urgent (api/services/emergency.py);
+                                                                    deleted on close and with the conversation
 lyt:queue                             zset    none (ids expire)     waiting cids, score = band * 1e13 + enqueue ms
 lyt:queue:leases                      zset    none                  claimed cids, score = lease expiry ms
 lyt:counsellor:{name}                 hash    none                  account: password hash, role, capacity
@@ -20,6 +23,8 @@ lyt:stats:day:{yyyymmdd}              hash    8 days                aggregate co
 lyt:kb:feedback                       hash    none (aggregate)      "{article}:{yes|no}" -> count
 lyt:kb:gaps                           zset    30 days per member    scrubbed unanswered questions -> count
 lyt:ratelimit:{bucket}                string  <= 1 hour            counters keyed by a salted hash, never a raw IP
+lyt:audit:emergency:{yyyymmdd}        list    90 days               reads of emergency details (JSON: who, when, conversation
+                                                                    reference, how many values; never a value)
 lyt:qvec:{cid}:{nonce}                list    10 s                  triage's embedding of one message for the knowledge
                                                                     search (knowledge/search/shared_vector.py); taken
                                                                     by the action server, or expires
@@ -67,6 +72,18 @@ def notes(cid: str) -> str:
 
 def answered_articles(cid: str) -> str:
     return f"{PREFIX}:conv:{cid}:answered"
+
+
+def emergency_details(cid: str) -> str:
+    """Not in `conversation_keys`: its TTL is never refreshed with the conversation's (at most 24 h)."""
+    return f"{PREFIX}:conv:{cid}:emergency"
+
+
+EMERGENCY_AUDIT_TTL_SECONDS = 90 * 86400
+
+
+def emergency_audit(day: str) -> str:
+    return f"{PREFIX}:audit:emergency:{day}"
 
 
 def query_vector(cid: str, nonce: str) -> str:

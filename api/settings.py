@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     exit_url: str = Field("https://www.dmi.dk", alias="LYT_EXIT_URL")
     ws_idle_timeout_seconds: int = Field(600, alias="LYT_WS_IDLE_TIMEOUT")
     ws_max_frame_bytes: int = Field(16 * 1024, alias="LYT_WS_MAX_FRAME_BYTES")
+    # Emergency details (docs/PRIVACY.md): while a conversation is urgent, the personal data the scrubber
+    # removed is kept Fernet-encrypted for at most 24 h, readable only by the counsellor holding the chat.
+    emergency_details: bool = Field(True, alias="LYT_EMERGENCY_DETAILS")
+    # One Fernet key, or several separated by commas (the first encrypts, all decrypt: rotation). Required
+    # in production when emergency details are on; elsewhere a key file is used (LYT_EMERGENCY_KEY_FILE).
+    emergency_key: SecretStr | None = Field(None, alias="LYT_EMERGENCY_KEY")
+    # Outside production, without LYT_EMERGENCY_KEY: the key file every gateway on the machine shares
+    # (created on first start). Empty means var/emergency.key under LYT_VAR_DIR.
+    emergency_key_file: Path | None = Field(None, alias="LYT_EMERGENCY_KEY_FILE")
 
     @property
     def is_development(self) -> bool:

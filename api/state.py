@@ -20,6 +20,7 @@ from api.services.rasa_client import RasaClient
 from api.settings import Settings
 
 if TYPE_CHECKING:
+    from api.services.emergency import EmergencyVault
     from knowledge.triage.sentence_embedding import EmbeddingSink
 
 
@@ -59,6 +60,8 @@ class AppState:
     # One thread judges messages, in arrival order: the event loop stays free meanwhile, and messages
     # never compete for the embedding model (it serialises calls anyway).
     triage_thread: ThreadPoolExecutor = field(default_factory=triage_thread)
+    # Seals and opens emergency details (api/services/emergency.py); None when they are switched off.
+    emergency_vault: EmergencyVault | None = None
 
     async def judge(
         self, text: str, history: Sequence[str] = (), on_embedding: EmbeddingSink | None = None

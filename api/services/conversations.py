@@ -128,8 +128,11 @@ def add_conversation_update(pipe: Pipeline, cid: str, ttl_seconds: int, **fields
 
 
 async def delete_conversation(redis: Redis, cid: str) -> None:
-    """Erase every key of the conversation, Rasa's tracker included, and drop it from the queue."""
-    await redis.delete(*redis_keys.conversation_keys(cid), redis_keys.rasa_tracker(cid))
+    """Erase every key of the conversation, Rasa's tracker and emergency details included, and drop it from
+    the queue."""
+    await redis.delete(
+        *redis_keys.conversation_keys(cid), redis_keys.rasa_tracker(cid), redis_keys.emergency_details(cid)
+    )
     await redis.zrem(redis_keys.QUEUE, cid)
     await redis.zrem(redis_keys.QUEUE_LEASES, cid)
 

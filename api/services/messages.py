@@ -27,6 +27,7 @@ from api.services import conversations as convs
 from api.services import ratelimit
 from api.services.articles import article_catalogue, articles_for_topic
 from api.services.events import Event, add_publish, append_events, bot_event, read_events, system_event
+from api.services.emergency import keep_if_urgent
 from api.services.hours import is_open, next_opening
 from api.services.pii import scrub
 from api.services.query_vector import QueryVectorHandOver
@@ -119,6 +120,7 @@ async def handle_youth_message(
         if level != conv.level:
             pipe.publish(redis_keys.DASHBOARD_CHANNEL, "risk")
         await pipe.execute()
+    await keep_if_urgent(state, conv.cid, level, raw_text)  # emergency details, encrypted, <= 24 h
     return stored
 
 

@@ -143,7 +143,13 @@ class HandoffQueue:
         """Close (counsellor given) or leave the queue (counsellor "")."""
         held = self._held_keys(counsellor) if counsellor else ["-", "-"]
         result = await self._scripts["finish"](
-            keys=[redis_keys.QUEUE, redis_keys.QUEUE_LEASES, redis_keys.conversation(cid), *held],
+            keys=[
+                redis_keys.QUEUE,
+                redis_keys.QUEUE_LEASES,
+                redis_keys.conversation(cid),
+                *held,
+                redis_keys.emergency_details(cid),  # deleted when the counsellor closes
+            ],
             args=[cid, counsellor, new_mode],
         )
         if _s(result[0]) != "ok":
