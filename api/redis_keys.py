@@ -28,7 +28,9 @@ lyt:audit:emergency:{yyyymmdd}        list    90 days               reads of eme
 lyt:qvec:{cid}:{nonce}                list    10 s                  triage's embedding of one message for the knowledge
                                                                     search (knowledge/search/shared_vector.py); taken
                                                                     by the action server, or expires
-Pub/sub channels: lyt:pub:conv:{cid} (new events for one conversation), lyt:pub:dashboard (queue changes).
+Pub/sub channels: lyt:pub:conv:{cid} (new events for one conversation), lyt:pub:dashboard (queue changes),
+lyt:pub:counsellor:{name} (risk events for the chats one counsellor holds, JSON, to their dashboard sockets on
+every replica; never subscribed by a youth socket).
 Rasa's own tracker store uses "rasa:tracker:{cid}" (record_exp = conversation TTL), its lock store "rasalock:lock:{cid}"
 (bot/lock_store.py: deleted after each message, PX = ticket lifetime + 1 s while held).
 """
@@ -105,6 +107,10 @@ def conversation_keys(cid: str) -> list[str]:
 
 def conversation_channel(cid: str) -> str:
     return f"{PREFIX}:pub:conv:{cid}"
+
+
+def counsellor_channel(name: str) -> str:
+    return f"{PREFIX}:pub:counsellor:{name}"
 
 
 def counsellor(name: str) -> str:

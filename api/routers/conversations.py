@@ -19,7 +19,15 @@ from api.copy import text as copy
 from api.deps import AfterEventId, ConversationId, StateDep, YouthConversation, authenticate_youth, bearer_token
 from api.services import conversations as convs
 from api.services import ratelimit
-from api.services.events import Event, append_events, publish_ephemeral, read_events, valid_event_id
+from api.services.events import (
+    Event,
+    append_events,
+    as_seen_by,
+    publish_ephemeral,
+    read_events,
+    valid_event_id,
+    youth_events,
+)
 from api.services.messages import RateLimited, handle_youth_message, queue_event, storage_unavailable
 from api.services.queue import QueueError
 
@@ -133,7 +141,7 @@ async def switch_language(conv: YouthConversation, body: LanguageChoice, state: 
 async def list_events(conv: YouthConversation, state: StateDep, after: AfterEventId = None) -> EventsOut:
     if after is not None and not valid_event_id(after):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "after must be an event id")
-    return EventsOut(events=await read_events(state.redis, conv.cid, after))
+    return EventsOut(events=youth_events(await read_events(state.redis, conv.cid, after)))
 
 
 @router.delete("/{conversation_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -181,7 +189,8 @@ async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: 
         nonlocal last_id
         while True:
             for event in await read_events(state.redis, cid, last_id):
-                await websocket.send_json(event)
+                for shown in as_seen_by(sender, event):  # risk parts go to counsellors only
+                    await websocket.send_json(shown)
                 last_id = event["id"]
             payload = await wakeups.get()
             if payload.startswith("{"):

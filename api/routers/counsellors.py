@@ -17,7 +17,7 @@ from api.routers.conversations import stream_events
 from api.services import conversations as convs
 from api.services.auth import Counsellor, decode_token
 from api.services.dashboard import handover_summary, queue_summaries, record_day_stat, supervisor_overview
-from api.services.events import append_events, read_events, valid_event_id
+from api.services.events import append_events, for_counsellor, read_events, valid_event_id
 from api.services.pii import scrub
 from api.services.queue import QueueError, now_ms
 from api.state import AppState
@@ -110,7 +110,7 @@ async def conversation_detail(
     summary = await handover_summary(state.redis, conversation_id)
     if after is not None and not valid_event_id(after):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "after must be an event id")
-    summary["events"] = await read_events(state.redis, conversation_id, after)
+    summary["events"] = for_counsellor(await read_events(state.redis, conversation_id, after))
     return summary
 
 
@@ -236,6 +236,7 @@ async def dashboard_socket(websocket: WebSocket, token: Annotated[str, Query(max
         return
     hub = websocket.app.state.hub
     wakeups = hub.subscribe(redis_keys.DASHBOARD_CHANNEL)
+    personal = hub.subscribe(redis_keys.counsellor_channel(who.name), wakeups)  # risk events for chats held
     try:
         while True:
             await _heartbeat(state, who)
@@ -249,13 +250,17 @@ async def dashboard_socket(websocket: WebSocket, token: Annotated[str, Query(max
                 )
             await websocket.send_json(payload)
             try:
-                await asyncio.wait_for(wakeups.get(), timeout=5.0)
+                signal = await asyncio.wait_for(wakeups.get(), timeout=5.0)
+                while signal.startswith("{"):  # a risk event: sent as is, without waiting for a queue push
+                    await websocket.send_json(json.loads(signal))
+                    signal = await asyncio.wait_for(wakeups.get(), timeout=5.0)
             except TimeoutError:
                 pass
     except Exception:  # noqa: BLE001 - the client went away
         return
     finally:
         hub.unsubscribe(redis_keys.DASHBOARD_CHANNEL, wakeups)
+        hub.unsubscribe(redis_keys.counsellor_channel(who.name), personal)
 
 
 @router.websocket("/counsellor/conversations/{conversation_id}/ws")

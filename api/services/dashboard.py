@@ -9,6 +9,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from api import redis_keys
+from api.services.live_chats import live_chats
 from api.services.queue import HandoffQueue, now_ms
 
 BAND_NAMES = {0: "urgent", 1: "concern", 2: "other"}
@@ -111,6 +112,7 @@ async def supervisor_overview(redis: Redis, queue: HandoffQueue, urgent_alert_se
             {"conversation_id": a["conversation_id"], "waiting_seconds": a["waiting_seconds"]} for a in alerts
         ],
         "counsellors_online": counsellors,
+        "live_chats": await live_chats(redis),  # held chats, level and when risk last rose (live_chats.py)
         "today": day_chart(day),
     }
 

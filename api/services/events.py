@@ -2,6 +2,12 @@
 
 A write is acknowledged only after XADD returned, and every append is announced on the
 conversation's pub/sub channel so any gateway replica can wake its WebSockets.
+
+Counsellor-only parts. A youth message that triage flagged carries `spans` (offsets into its stored,
+scrubbed text) and, in human mode when it raised the level or is urgent, `risk` ({level, reasons}). The
+young person never sees either: every youth-facing path sends `for_youth(event)`. Counsellor paths send
+`for_counsellor(events)`, which follows each such message with its `risk` event
+`{"type": "risk", "level", "reasons", "spans", "event_id"}`, live and after any reconnect alike.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from api import redis_keys
 
 Event = dict[str, Any]
 
-EVENT_TYPES = frozenset({"message", "queue", "system", "typing", "ended"})
+EVENT_TYPES = frozenset({"message", "queue", "system", "typing", "ended", "risk"})
+COUNSELLOR_ONLY_FIELDS = ("spans", "risk")
 
 
 def system_event(text: str, buttons: Sequence[dict[str, str]] = ()) -> Event:
@@ -70,6 +77,47 @@ async def read_events(redis: Redis, cid: str, after: str | None = None, count: i
     start = f"({after}" if after else "-"
     entries = await redis.xrange(redis_keys.events(cid), min=start, max="+", count=count)
     return [_decode(entry_id, fields) for entry_id, fields in entries]
+
+
+def for_youth(event: Event) -> Event:
+    """The event as the young person may see it: no spans, no risk annotation."""
+    if not any(field in event for field in COUNSELLOR_ONLY_FIELDS):
+        return event
+    return {k: v for k, v in event.items() if k not in COUNSELLOR_ONLY_FIELDS}
+
+
+def youth_events(events: Sequence[Event]) -> list[Event]:
+    return [for_youth(e) for e in events if e.get("type") != "risk"]
+
+
+def risk_event(event: Event) -> Event | None:
+    """The counsellor's `risk` event for a stored youth message that raised the level or is urgent."""
+    risk = event.get("risk")
+    if not isinstance(risk, dict) or "id" not in event:
+        return None
+    return {
+        "type": "risk",
+        "level": risk.get("level", "urgent"),
+        "reasons": list(risk.get("reasons", [])),
+        "spans": list(event.get("spans", [])),
+        "event_id": event["id"],
+    }
+
+
+def for_counsellor(events: Sequence[Event]) -> list[Event]:
+    """Stored events as counsellors see them: each flagged youth message followed by its risk event."""
+    out: list[Event] = []
+    for event in events:
+        out.append(event)
+        risk = risk_event(event)
+        if risk is not None:
+            out.append(risk)
+    return out
+
+
+def as_seen_by(audience: str, event: Event) -> list[Event]:
+    """One stored event as a socket of `audience` ("youth" or "counsellor") is sent it."""
+    return for_counsellor([event]) if audience == "counsellor" else youth_events([event])
 
 
 async def publish_ephemeral(redis: Redis, cid: str, event: Event) -> None:

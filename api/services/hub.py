@@ -3,6 +3,8 @@
 Sockets register interest in a channel and get woken with the published payload. Payloads are only
 "something new" signals (or ephemeral typing events); sockets then read the stream after their last
 id, so a missed signal (e.g. while Redis restarts) loses nothing: on reconnect every socket is woken.
+Counsellor channels (`lyt:pub:counsellor:{name}`) carry risk events (JSON) to that counsellor's dashboard
+sockets; the same events also reach their chat sockets from the conversation stream, so none is lost.
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    def subscribe(self, channel: str) -> asyncio.Queue[str]:
-        queue: asyncio.Queue[str] = asyncio.Queue(maxsize=256)
+    def subscribe(self, channel: str, queue: asyncio.Queue[str] | None = None) -> asyncio.Queue[str]:
+        """A queue that gets the channel's payloads; pass `queue` to add a channel to an existing one."""
+        if queue is None:
+            queue = asyncio.Queue(maxsize=256)
         self._subscribers[channel].add(queue)
         return queue
 
@@ -58,11 +62,11 @@ class Hub:
                 queue.put_nowait(payload)
 
     async def _run(self) -> None:
-        conv_pattern = redis_keys.conversation_channel("*")
+        patterns = (redis_keys.conversation_channel("*"), redis_keys.counsellor_channel("*"))
         while True:
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.psubscribe(conv_pattern)
+                await pubsub.psubscribe(*patterns)
                 await pubsub.subscribe(redis_keys.DASHBOARD_CHANNEL)
                 for channel in list(self._subscribers):  # anything missed while we were away
                     self._deliver(channel, WAKE_ALL)

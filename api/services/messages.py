@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,9 +25,18 @@ from redis.asyncio.client import Pipeline
 from api import redis_keys
 from api.copy import text as copy
 from api.services import conversations as convs
-from api.services import ratelimit
-from api.services.articles import article_catalogue, articles_for_topic
-from api.services.events import Event, add_publish, append_events, bot_event, read_events, system_event
+from api.services import ratelimit, risk_view, waiting_room
+from api.services.articles import article_catalogue
+from api.services.events import (
+    Event,
+    add_publish,
+    append_events,
+    bot_event,
+    read_events,
+    risk_event,
+    system_event,
+    youth_events,
+)
 from api.services.emergency import keep_if_urgent
 from api.services.hours import is_open, next_opening
 from api.services.pii import scrub
@@ -86,6 +96,17 @@ async def handle_youth_message(
     level = convs.higher_level(conv.level, verdict.level)
 
     user_event: Event = {"type": "message", "from": "user", "text": stored_text, "client_msg_id": client_msg_id}
+    # Risk for counsellors: spans and quotes moved onto the stored text; live in human mode (events.py).
+    raw_spans: list[tuple[int, int]] = list(getattr(verdict, "spans", None) or [])  # offsets into raw_text
+    reasons = risk_view.mark_message(user_event, verdict.level, verdict.reasons, raw_spans, raw_text)
+    situation: str | None = None
+    meta: dict[str, str | int] = {}
+    live_risk = conv.mode == "human" and (verdict.level == "urgent" or level != conv.level)
+    if live_risk:
+        user_event["risk"] = {"level": level, "reasons": reasons}
+        meta["risk_raised_ms"] = int(time.time() * 1000)
+    if verdict.level == "urgent":
+        situation = meta["safety_situation"] = waiting_room.situation_of(raw_text, raw_spans)
     later: list[Callable[[Pipeline], object]] = []  # bookkeeping writes sent with the final pipeline
     replies: list[Event] = []
     became_urgent = verdict.level == "urgent"
@@ -93,11 +114,12 @@ async def handle_youth_message(
     if became_urgent and conv.mode != "human":
         _drop(rasa_call)  # the bot's answer is never shown to someone at risk
         replies.append(system_event(_safety(lang)))
-        replies.extend(await _handoff(state, conv, "urgent", lang))
+        replies.extend(await _handoff(state, conv, "urgent", lang, situation))
     elif conv.mode == "waiting":
         replies.extend(await _waiting_turn(state, conv, command, level, lang))
-    elif conv.mode == "human":
-        pass  # the counsellor reads the stream; the bot stays silent
+    elif conv.mode == "human":  # the counsellor reads the stream (and gets the risk event); the bot stays silent
+        if became_urgent:
+            replies.append(system_event(_safety(lang)))
     else:
         replies.extend(await _bot_turn(state, conv, command, stored_text, level, lang, rasa_call, later))
         if verdict.level == "concern" and conv.level == "none" and conv.mode == "bot":
@@ -114,14 +136,17 @@ async def handle_youth_message(
         if verdict.level != "none":
             pipe.rpush(
                 redis_keys.triage_log(conv.cid),
-                json.dumps({"level": verdict.level, "score": round(verdict.score, 3), "reasons": verdict.reasons}),
+                json.dumps({"level": verdict.level, "score": round(verdict.score, 3), "reasons": reasons}),
             )
-        convs.add_conversation_update(pipe, conv.cid, ttl, lang=lang, level=level)
-        if level != conv.level:
+        convs.add_conversation_update(pipe, conv.cid, ttl, lang=lang, level=level, **meta)
+        if live_risk and conv.counsellor and (risk := risk_event(stored[0])) is not None:
+            risk["conversation_id"] = conv.cid  # to every dashboard socket of the holder, on any replica
+            pipe.publish(redis_keys.counsellor_channel(conv.counsellor), json.dumps(risk, ensure_ascii=False))
+        if level != conv.level or live_risk:
             pipe.publish(redis_keys.DASHBOARD_CHANNEL, "risk")
         await pipe.execute()
     await keep_if_urgent(state, conv.cid, level, raw_text)  # emergency details, encrypted, <= 24 h
-    return stored
+    return youth_events(stored)
 
 
 async def _replay(state: AppState, cid: str, client_msg_id: str) -> list[Event]:
@@ -136,7 +161,7 @@ async def _replay(state: AppState, cid: str, client_msg_id: str) -> list[Event]:
     left, _, right = first.partition("-")
     before = f"{left}-{int(right) - 1}" if int(right) > 0 else f"{int(left) - 1}-18446744073709551615"
     events = await read_events(state.redis, cid, after=before, count=len(ids) + 50)
-    return [e for e in events if e["id"] in ids]
+    return youth_events([e for e in events if e["id"] in ids])
 
 
 def _drop(task: asyncio.Task[Any] | None) -> None:
@@ -187,8 +212,8 @@ async def _bot_turn(
         title = reply.article["title"]
         later.append(lambda pipe: pipe.rpush(redis_keys.answered_articles(conv.cid), title))
         page = article_catalogue().get(reply.article["id"])
-        if page and page.topic not in conv.topics.split(","):
-            conv.topics = ",".join([t for t in conv.topics.split(",") if t][-2:] + [page.topic])
+        if page and conv.topics.split(",")[-1] != page.topic:  # the latest topic last, even when it came before
+            conv.topics = ",".join([t for t in conv.topics.split(",") if t and t != page.topic][-2:] + [page.topic])
             topics = conv.topics
             later.append(lambda pipe: pipe.hset(redis_keys.conversation(conv.cid), "topics", topics))
     if reply.gap_kind:
@@ -221,8 +246,11 @@ async def _now_with_counsellor(state: AppState, cid: str) -> bool:
     return _s(await state.redis.hget(redis_keys.conversation(cid), "mode") or "") == "human"
 
 
-async def _handoff(state: AppState, conv: convs.Conversation, level: str, lang: str) -> list[Event]:
-    """Enqueue (or promote) and tell the young person honestly where they stand."""
+async def _handoff(
+    state: AppState, conv: convs.Conversation, level: str, lang: str, situation: str | None = None
+) -> list[Event]:
+    """Enqueue (or promote) and tell the young person honestly where they stand. `situation`: the safety
+    steps for an urgent message (knowledge/safety_steps.yml)."""
     status, _ = await state.queue.enqueue(conv.cid, level)
     events: list[Event] = []
     if status == "held":
@@ -243,24 +271,18 @@ async def _handoff(state: AppState, conv: convs.Conversation, level: str, lang: 
     if status == "queued":
         events.append(system_event(copy("queued", lang), _queue_buttons(lang)))
     events.append(await queue_event(state, conv.cid, lang))
-    if status == "queued":
-        events.extend(_while_waiting(conv, lang))
+    if status == "queued" or (status == "promoted" and level == "urgent"):
+        events.extend(await _while_waiting(state, conv, lang, level, situation))
     return events
 
 
-def _while_waiting(conv: convs.Conversation, lang: str) -> list[Event]:
-    """Self-help for the conversation's latest topic while the young person waits."""
-    topics = [t for t in conv.topics.split(",") if t]
-    if not topics:
-        return []
-    suggestions = articles_for_topic(topics[-1], lang, limit=1)
-    return [
-        bot_event(
-            copy("while_waiting", lang) + " " + page.summary,
-            article={"id": page.id, "title": page.title, "url": page.url},
-        )
-        for page in suggestions
-    ]
+async def _while_waiting(
+    state: AppState, conv: convs.Conversation, lang: str, level: str, situation: str | None
+) -> list[Event]:
+    """Urgent: safety steps for what they said (never an article). Otherwise the latest topic's article."""
+    if level == "urgent" and situation is None:  # e.g. "talk to a person" in a conversation urgent before
+        situation = _s(await state.redis.hget(redis_keys.conversation(conv.cid), "safety_situation") or "") or None
+    return waiting_room.while_waiting(conv.topics, lang, level, situation)
 
 
 async def queue_event(state: AppState, cid: str, lang: str) -> Event:
