@@ -44,6 +44,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "We can't save your message right now. Please try again in a moment.",
     },
     "feedback_thanks": {"da": "Tak for din feedback!", "en": "Thanks for your feedback!"},
+    # The second safety message to an urgent young person still waiting (api/services/escalation.py);
+    # the numbers come from knowledge/helplines.yml.
+    "still_waiting": {
+        "da": "Vi leder stadig efter en rådgiver til dig. Er du i fare lige nu, så ring {emergency}.",
+        "en": "We are still finding a counsellor for you. If you are in danger right now, call {emergency}.",
+    },
+    "still_waiting_helpline": {
+        "da": "Du kan også ringe til {name} på {phone}, døgnet rundt.",
+        "en": "You can also call {name} on {phone}, day and night.",
+    },
     "while_waiting": {
         "da": "Mens du venter, kan du læse her:",
         "en": "While you wait, you can read this:",

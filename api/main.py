@@ -24,6 +24,7 @@ from api.logging_setup import configure_logging
 from api.middleware import ObserveMiddleware
 from api.routers import articles, auth, conversations, counsellors, emergency, health, pages, planning
 from api.services.emergency import load_vault
+from api.services.escalation import start_live_safety
 from api.services.hours import parse_opening_hours
 from api.services.hub import Hub
 from api.services.queue import HandoffQueue
@@ -113,11 +114,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     reaper = asyncio.create_task(_reap_forever(queue))
     release_free_heap()
     log.info("gateway ready")
+    # Urgent-wait alerts (webhook, youth notice) and live queue positions: in every replica (claims dedupe).
+    app.state.live_safety = start_live_safety(settings, redis, queue, hub, app.state.lyt.opening_hours)
     try:
         yield
     finally:
         reaper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
+        await app.state.live_safety.stop()
             await reaper
         await hub.stop()
         await rasa.close()

@@ -28,9 +28,14 @@ lyt:audit:emergency:{yyyymmdd}        list    90 days               reads of eme
 lyt:qvec:{cid}:{nonce}                list    10 s                  triage's embedding of one message for the knowledge
                                                                     search (knowledge/search/shared_vector.py); taken
                                                                     by the action server, or expires
-Pub/sub channels: lyt:pub:conv:{cid} (new events for one conversation), lyt:pub:dashboard (queue changes),
-lyt:pub:counsellor:{name} (risk events for the chats one counsellor holds, JSON, to their dashboard sockets on
-every replica; never subscribed by a youth socket).
+lyt:alert:{kind}:{hash}                string  ALERT_CLAIM_TTL (48 h) claims one webhook alert (kind long_wait, out_of_hours,
+                                                                    no_counsellor) or the youth's "still waiting" notice
+                                                                    (kind youth_notice) for one conversation, across replicas
+                                                                    (SET NX EX); {hash} is a keyed hash, never the cid
+Pub/sub channels: lyt:pub:conv:{cid} (new events for one conversation), lyt:pub:dashboard (queue changes: every
+"queue:*" payload is also the queue-changed broadcast after which each gateway recomputes the positions of its own
+waiting youth sockets, api/services/queue_push.py), lyt:pub:counsellor:{name} (risk events for the chats one
+counsellor holds, JSON, to their dashboard sockets on every replica; never subscribed by a youth socket).
 Rasa's own tracker store uses "rasa:tracker:{cid}" (record_exp = conversation TTL), its lock store "rasalock:lock:{cid}"
 (bot/lock_store.py: deleted after each message, PX = ticket lifetime + 1 s while held).
 """
@@ -138,6 +143,13 @@ def day_stats(day: str) -> str:
 
 def rate_limit(bucket: str) -> str:
     return f"{PREFIX}:ratelimit:{bucket}"
+
+
+ALERT_CLAIM_TTL_SECONDS = 48 * 3600
+
+
+def alert_claim(kind: str, hashed_cid: str) -> str:
+    return f"{PREFIX}:alert:{kind}:{hashed_cid}"
 
 
 def rasa_tracker(cid: str) -> str:

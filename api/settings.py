@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, alias="LYT_CORS_ORIGINS")
     opening_hours: str = Field("mon-sun 00:00-24:00", alias="LYT_OPENING_HOURS")
     urgent_wait_alert_seconds: int = Field(120, alias="LYT_URGENT_WAIT_ALERT_SECONDS")
+    # Escalation beyond the dashboard (api/services/alerts.py, escalation.py): JSON alerts are POSTed here
+    # (optional); every replica checks the waiting urgent chats every LYT_ALERT_CHECK_SECONDS.
+    alert_webhook_url: str | None = Field(None, alias="LYT_ALERT_WEBHOOK_URL")
+    alert_lang: str = Field("da", pattern="^(da|en)$", alias="LYT_ALERT_LANG")
+    alert_check_seconds: float = Field(2.0, gt=0, le=60, alias="LYT_ALERT_CHECK_SECONDS")
     counsellor_capacity: int = Field(3, alias="LYT_COUNSELLOR_CAPACITY")
     counsellor_urgent_capacity: int = Field(2, alias="LYT_COUNSELLOR_URGENT_CAPACITY")
     reserved_urgent_slots: int = Field(1, alias="LYT_RESERVED_URGENT_SLOTS")

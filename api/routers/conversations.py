@@ -30,6 +30,7 @@ from api.services.events import (
 )
 from api.services.messages import RateLimited, handle_youth_message, queue_event, storage_unavailable
 from api.services.queue import QueueError
+from api.services.queue_push import QueuePositionPusher
 
 MESSAGE_BUCKET_PREFIX = "msg:"
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
@@ -184,15 +185,26 @@ async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: 
     wakeups = hub.subscribe(channel)
     last_id = after
     settings = state.settings
+    # Live queue positions (api/services/queue_push.py): a youth socket gets its current place after the
+    # stored events, then every change, pushed into `wakeups` as an ephemeral event.
+    live_safety = getattr(websocket.app.state, "live_safety", None)
+    positions: QueuePositionPusher | None = live_safety.pusher if live_safety and sender == "youth" else None
+    if positions is not None:
+        await positions.watch(cid, wakeups)
 
     async def pump() -> None:
         nonlocal last_id
+        read, backlog = True, True
         while True:
-            for event in await read_events(state.redis, cid, last_id):
+            for event in await read_events(state.redis, cid, last_id) if read else ():
                 for shown in as_seen_by(sender, event):  # risk parts go to counsellors only
                     await websocket.send_json(shown)
                 last_id = event["id"]
+                if positions is not None and not backlog and event.get("type") == "queue":
+                    positions.note_sent(cid, event)  # a stored queue event counts towards the 2 s window
+            backlog = False
             payload = await wakeups.get()
+            read = not payload.startswith("{")  # an ephemeral event needs no stream read
             if payload.startswith("{"):
                 ephemeral: Event = json.loads(payload)
                 if ephemeral.get("type") == "ended":
@@ -252,5 +264,7 @@ async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: 
                     await websocket.close(code=1011, reason="server error")
     finally:
         hub.unsubscribe(channel, wakeups)
+        if positions is not None:
+            positions.unwatch(cid, wakeups)
         for task in tasks:
             task.cancel()

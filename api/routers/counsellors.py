@@ -15,6 +15,7 @@ from api.copy import text as copy
 from api.deps import AfterEventId, ConversationId, CounsellorDep, StateDep, SupervisorDep
 from api.routers.conversations import stream_events
 from api.services import conversations as convs
+from api.services.alerts import reference_key
 from api.services.auth import Counsellor, decode_token
 from api.services.dashboard import handover_summary, queue_summaries, record_day_stat, supervisor_overview
 from api.services.events import append_events, for_counsellor, read_events, valid_event_id
@@ -66,7 +67,7 @@ async def _heartbeat(state: AppState, who: Counsellor) -> None:
 @router.get("/queue")
 async def list_queue(state: StateDep, who: CounsellorDep) -> list[dict[str, Any]]:
     await _heartbeat(state, who)
-    return await queue_summaries(state.redis)
+    return await queue_summaries(state.redis, reference_key(state.settings.jwt_secret))
 
 
 @router.post("/queue/{conversation_id}/claim")
@@ -222,7 +223,9 @@ async def change_risk(
 @router.get("/supervisor/overview")
 async def overview(state: StateDep, who: SupervisorDep) -> dict[str, Any]:
     await _heartbeat(state, who)
-    return await supervisor_overview(state.redis, state.queue, state.settings.urgent_wait_alert_seconds)
+    return await supervisor_overview(
+        state.redis, state.queue, state.settings.urgent_wait_alert_seconds, reference_key(state.settings.jwt_secret)
+    )
 
 
 @router.websocket("/counsellor/ws")
@@ -242,11 +245,12 @@ async def dashboard_socket(websocket: WebSocket, token: Annotated[str, Query(max
             await _heartbeat(state, who)
             for cid in await state.redis.smembers(redis_keys.counsellor_held(who.name)):
                 await state.queue.renew_lease(cid)
-            payload: dict[str, Any] = {"type": "queue", "queue": await queue_summaries(state.redis)}
+            refs = reference_key(state.settings.jwt_secret)
+            payload: dict[str, Any] = {"type": "queue", "queue": await queue_summaries(state.redis, refs)}
             payload["held"] = sorted(await state.redis.smembers(redis_keys.counsellor_held(who.name)))
             if who.is_supervisor:
                 payload["overview"] = await supervisor_overview(
-                    state.redis, state.queue, state.settings.urgent_wait_alert_seconds
+                    state.redis, state.queue, state.settings.urgent_wait_alert_seconds, refs
                 )
             await websocket.send_json(payload)
             try:

@@ -9,6 +9,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from api import redis_keys
+from api.services.alerts import queue_reference
 from api.services.live_chats import live_chats
 from api.services.queue import HandoffQueue, now_ms
 
@@ -32,8 +33,10 @@ async def triage_reasons(redis: Redis, cid: str) -> tuple[list[str], float]:
     return _reasons_from_log(await redis.lrange(redis_keys.triage_log(cid), 0, -1))
 
 
-async def queue_summaries(redis: Redis) -> list[dict[str, Any]]:
+async def queue_summaries(redis: Redis, reference_key: bytes | None = None) -> list[dict[str, Any]]:
     """Waiting conversations, most urgent first (band, then waiting time). No identifying data.
+
+    With `reference_key`, each row carries the short `reference` that webhook alerts name it by.
 
     One round trip for the queue and one pipeline for every listed conversation's meta and triage log.
     """
@@ -67,6 +70,8 @@ async def queue_summaries(redis: Redis) -> list[dict[str, Any]]:
                 "waiting_seconds": max(0, (now - int(meta.get("enqueued_ms", now))) // 1000),
             }
         )
+        if reference_key is not None:
+            items[-1]["reference"] = queue_reference(reference_key, cid)
     return items
 
 
@@ -91,8 +96,10 @@ async def handover_summary(redis: Redis, cid: str) -> dict[str, Any]:
     }
 
 
-async def supervisor_overview(redis: Redis, queue: HandoffQueue, urgent_alert_seconds: int) -> dict[str, Any]:
-    waiting = await queue_summaries(redis)
+async def supervisor_overview(
+    redis: Redis, queue: HandoffQueue, urgent_alert_seconds: int, reference_key: bytes | None = None
+) -> dict[str, Any]:
+    waiting = await queue_summaries(redis, reference_key)
     per_band = {name: 0 for name in BAND_NAMES.values()}
     for item in waiting:
         per_band[item["band_name"]] += 1
@@ -109,7 +116,7 @@ async def supervisor_overview(redis: Redis, queue: HandoffQueue, urgent_alert_se
         "queue_by_band": per_band,
         "longest_wait_seconds": longest,
         "urgent_alerts": [
-            {"conversation_id": a["conversation_id"], "waiting_seconds": a["waiting_seconds"]} for a in alerts
+            {k: a[k] for k in ("conversation_id", "waiting_seconds", "reference") if k in a} for a in alerts
         ],
         "counsellors_online": counsellors,
         "live_chats": await live_chats(redis),  # held chats, level and when risk last rose (live_chats.py)

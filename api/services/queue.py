@@ -17,6 +17,9 @@ BAND_BY_LEVEL = {"urgent": 0, "concern": 1, "none": 2}
 EWMA_ALPHA = 0.3
 DEFAULT_CHAT_SECONDS = 42 * 60
 HELD_SET_TTL_SECONDS = 24 * 3600
+ONLINE_WINDOW_MS = 60_000
+BAND_SCORE = 1e13  # score = band * BAND_SCORE + enqueue ms (enqueue.lua)
+POSITIONS_PER_CALL = 2000  # cids per positions.lua call: Redis stays responsive between calls
 
 
 def now_ms() -> int:
@@ -25,6 +28,17 @@ def now_ms() -> int:
 
 def _s(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where one waiting conversation stands (positions.lua)."""
+
+    position: int  # 1-based among everyone waiting, across bands
+    band: int
+    enqueued_ms: int
+    eta_seconds: int | None
+    lang: str
 
 
 @dataclass
@@ -61,7 +75,7 @@ class HandoffQueue:
         self.urgent_stretch_slots = urgent_stretch_slots
         self._scripts: dict[str, AsyncScript] = {
             name: redis.register_script((LUA_DIR / f"{name}.lua").read_text())
-            for name in ("enqueue", "claim", "release", "transfer", "finish")
+            for name in ("enqueue", "claim", "release", "transfer", "finish", "positions")
         }
 
     def _capacity_args(self) -> list[int]:
@@ -183,7 +197,7 @@ class HandoffQueue:
             await self.redis.publish(redis_keys.DASHBOARD_CHANNEL, "queue:reaped")
         return requeued
 
-    async def counsellors_online(self, window_ms: int = 60_000) -> int:
+    async def counsellors_online(self, window_ms: int = ONLINE_WINDOW_MS) -> int:
         return int(await self.redis.zcount(redis_keys.COUNSELLORS_ONLINE, now_ms() - window_ms, "+inf"))
 
     async def status(self, cid: str) -> QueueStatus | None:
@@ -199,6 +213,28 @@ class HandoffQueue:
             counsellors_online=online,
         )
 
+    async def positions(self, cids: list[str]) -> dict[str, Position]:
+        """The positions of every waiting conversation among `cids`, in one Lua call per
+        POSITIONS_PER_CALL cids (not one round trip each). Conversations not waiting are left out."""
+        found: dict[str, Position] = {}
+        for start in range(0, len(cids), POSITIONS_PER_CALL):
+            chunk = cids[start : start + POSITIONS_PER_CALL]
+            keys = [redis_keys.QUEUE, redis_keys.COUNSELLORS_ONLINE, *(redis_keys.wait_stats(b) for b in range(3))]
+            keys += [redis_keys.conversation(cid) for cid in chunk]
+            reply = await self._scripts["positions"](keys=keys, args=[now_ms() - ONLINE_WINDOW_MS, *chunk])
+            online = int(reply[0])
+            ewma = [_s(value) for value in reply[1:4]]
+            for i, cid in enumerate(chunk):
+                rank, score, lang = reply[4 + 3 * i : 7 + 3 * i]
+                if int(rank) < 0:
+                    continue
+                band = int(float(_s(score)) // BAND_SCORE)
+                position = int(rank) + 1
+                eta = estimate_seconds(ewma[band] if 0 <= band < 3 else "", position, online, self.capacity)
+                enqueued = int(float(_s(score)) - band * BAND_SCORE)
+                found[cid] = Position(position, band, enqueued, eta, _s(lang) or "da")
+        return found
+
     async def estimate_wait(self, band: int, position: int, online: int) -> int | None:
         """EWMA of recent waits in the band, scaled by how many are ahead per counsellor online.
 
@@ -207,12 +243,7 @@ class HandoffQueue:
         if online <= 0:
             return None
         ewma_raw = await self.redis.hget(redis_keys.wait_stats(band), "ewma")
-        per_slot = DEFAULT_CHAT_SECONDS / max(1, self.capacity)
-        ahead = max(0, position - 1)
-        queue_based = int(ahead * per_slot / online)
-        if ewma_raw is None:
-            return queue_based
-        return int(max(float(_s(ewma_raw)), queue_based) if ahead else float(_s(ewma_raw)))
+        return estimate_seconds(_s(ewma_raw) if ewma_raw is not None else "", position, online, self.capacity)
 
     async def _record_wait(self, band: int, waited_seconds: float) -> None:
         key = redis_keys.wait_stats(band)
@@ -221,6 +252,18 @@ class HandoffQueue:
             waited_seconds if previous is None else (1 - EWMA_ALPHA) * float(_s(previous)) + EWMA_ALPHA * waited_seconds
         )
         await self.redis.hset(key, mapping={"ewma": f"{value:.1f}", "updated_ms": now_ms()})
+
+
+def estimate_seconds(ewma: str, position: int, online: int, capacity: int) -> int | None:
+    """The estimate of `HandoffQueue.estimate_wait` from its inputs (`ewma` "" when the band has none)."""
+    if online <= 0:
+        return None
+    per_slot = DEFAULT_CHAT_SECONDS / max(1, capacity)
+    ahead = max(0, position - 1)
+    queue_based = int(ahead * per_slot / online)
+    if not ewma:
+        return queue_based
+    return int(max(float(ewma), queue_based) if ahead else float(ewma))
 
 
 def eta_text(eta_seconds: int | None, lang: str) -> str:
