@@ -35,6 +35,7 @@
       intro2: "Først svarer en bot. Vil du hellere skrive med et menneske, så tryk på »Tal med en person«. Så kommer en rådgiver, så snart der er en ledig.",
       intro3: "Skriver du, at du er i fare, viser vi dig 112 og en hjælpelinje med det samme. Og vi beder en rådgiver om at tage din samtale først.",
       intro4: "Skal du hurtigt væk, så tryk på »Forlad siden«. Så bliver chatten slettet.",
+      intro5: "Er du i fare og skriver en adresse eller et telefonnummer, gemmer vi det krypteret i højst 24 timer, så din rådgiver kan sende hjælp. Kun din rådgiver kan se det, og det bliver slettet, når samtalen slutter.",
       who_bot: "Lyt-botten", who_counsellor: "Rådgiver", who_user: "Dig", who_system: "Besked fra Lyt",
       queuePos: "Du er nummer {n} i køen.", etaFew: "Om et par minutter.",
       etaUnknown: "Vi kan ikke love en ventetid lige nu.", etaRange: "Cirka {a}–{b} minutter.",
@@ -58,6 +59,7 @@
       intro2: "A bot answers first. If you would rather talk to a human, tap “Talk to a person”. A counsellor will join as soon as one is free.",
       intro3: "If you tell us you are in danger, we show you 112 and a helpline straight away. And we ask a counsellor to reach you first.",
       intro4: "If you need to get away fast, tap “Leave site”. The chat is then deleted.",
+      intro5: "If you are in danger and write an address or phone number, we keep it encrypted for at most 24 hours so your counsellor can send help. Only your counsellor can see it, and it is deleted when the chat ends.",
       who_bot: "Lyt bot", who_counsellor: "Counsellor", who_user: "You", who_system: "Message from Lyt",
       queuePos: "You are number {n} in the queue.", etaFew: "In a few minutes.",
       etaUnknown: "We can't promise a waiting time right now.", etaRange: "About {a}–{b} minutes.",
@@ -325,7 +327,7 @@
     log.setAttribute("aria-label", t("log"));
     var intro = el("div", "intro");
     intro.id = "lyt-intro";
-    ["intro1", "intro2", "intro3", "intro4"].forEach(function (k) { intro.appendChild(labelled(el("p"), k)); });
+    ["intro1", "intro2", "intro3", "intro4", "intro5"].forEach(function (k) { intro.appendChild(labelled(el("p"), k)); });
     msgs = el("div", "msgs");
     log.appendChild(intro);
     log.appendChild(msgs);
