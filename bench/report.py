@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_capacity import render as capacity_render
+from bench.bench_queue_push import render as queue_push_render
 from bench.bench_scale_out import cores_needed
 from bench.bench_soak import render as soak_render
 
@@ -22,6 +23,7 @@ TITLES = {
     "connections": "Connections",
     "scale-out": "Scale-out",
     "soak": "Soak",
+    "queue-push": "Live queue positions",
     "capacity": "Capacity simulation",
 }
 
@@ -194,6 +196,7 @@ RENDERERS = {
     "scale-out": ("scale_out", scale_out),
     "soak": ("soak", soak_render),
     "capacity": ("capacity", capacity_render),
+    "queue-push": ("queue_push", queue_push_render),
 }
 
 

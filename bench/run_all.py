@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, write bench/results/<stamp>.json and .md, update docs/PERFORMANCE.md.
 
-    .venv/bin/python -m bench.run_all [--quick] [--only whole-stack,long-conversation,micro,connections,scale-out,soak,capacity]
+    .venv/bin/python -m bench.run_all [--quick] [--only whole-stack,long-conversation,micro,connections,queue-push,scale-out,soak,capacity]
                                       [--no-doc]
 
 Whole stack and long conversations need the trained model (var/models/lyt.tar.gz) and the knowledge
@@ -33,6 +33,7 @@ SECTIONS: dict[str, Callable[[Processes, sections.Sizes], dict[str, Any]]] = {
     "scale-out": sections.scale_out,
     "micro": sections.micro,
     "connections": sections.connections,
+    "queue-push": sections.queue_push,
     "soak": sections.soak,  # minutes long: only with --only soak
     "capacity": sections.capacity,
 }
@@ -43,6 +44,7 @@ RESULT_KEYS = {
     "micro": "micro",
     "connections": "connections",
     "soak": "soak",
+    "queue-push": "queue_push",
     "capacity": "capacity",
 }
 

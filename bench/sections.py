@@ -263,6 +263,19 @@ def connections(procs: Processes, sizes: Sizes) -> dict[str, Any]:
 
 
 def soak(procs: Processes, sizes: Sizes) -> dict[str, Any]:
+def queue_push(procs: Processes, sizes: Sizes) -> dict[str, Any]:
+    """Live queue positions: `connections` waiting sockets on one gateway, each moved by every change."""
+    from bench.bench_queue_push import queue_push as measure_queue_push
+
+    redis = start_redis_server(procs)
+    gateway = start_gateway(procs, redis.url)
+    print("queue push")
+    result = asyncio.run(measure_queue_push(gateway.url, gateway.process.pid, redis.url, sizes.connections))
+    _stop_all(procs, gateway)
+    procs.stop(redis.process)
+    return {"queue_push": result}
+
+
     """Not in the default run: minutes of steady load, memory growth, a scan of Redis (bench/bench_soak.py)."""
     from bench.bench_soak import run_stack
 

@@ -28,6 +28,7 @@ class Receiver:
     received: list[dict[str, Any]] = field(default_factory=list)
     raw: list[bytes] = field(default_factory=list)
     arrived: list[float] = field(default_factory=list)
+    answered: int = 0  # requests answered so far (a held request is not)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -55,6 +56,8 @@ class Receiver:
             status = self.statuses.pop(0) if self.statuses else 200
         if self.hold is not None:
             await asyncio.to_thread(self.hold.wait)
+        with self.lock:
+            self.answered += 1
         return web.Response(status=status, text="ok")
 
 

@@ -72,6 +72,7 @@
       lang_en: "Engelsk",
       topics: "Emner",
       no_topics: "ingen emner endnu",
+      reference: "Reference (samme som i alarmer uden for dashboardet)",
       reasons: "Hvorfor markeret",
       no_reasons: "Ingen risikotegn fundet.",
       claim: "Tag samtalen",
@@ -260,6 +261,7 @@
       lang_en: "English",
       topics: "Topics",
       no_topics: "no topics yet",
+      reference: "Reference (the same as in alerts outside the dashboard)",
       reasons: "Why flagged",
       no_reasons: "No risk signals found.",
       claim: "Take this chat",
@@ -884,7 +886,10 @@
         h("span", { class: "k" }, t("waiting") + " "),
         h("span", { class: "secs", "data-wait-base": item.waiting_seconds || 0, "data-wait-at": item._at || Date.now(), text: fmtDur(item.waiting_seconds) })),
       h("span", { class: "lang", title: t("lang_" + langLabel(item.lang)) },
-        h("span", { class: "sr-only" }, t("language") + ": "), langLabel(item.lang).toUpperCase()));
+        h("span", { class: "sr-only" }, t("language") + ": "), langLabel(item.lang).toUpperCase()),
+      // The short reference that webhook alerts name this chat by (never the conversation id).
+      typeof item.reference === "string" ? h("span", { class: "ref", title: t("reference"), "data-lyt-reference": item.reference },
+        h("span", { class: "sr-only" }, t("reference") + ": "), item.reference) : null);
     var topics = Array.isArray(item.topics) ? item.topics : [];
     var meta = h("p", { class: "qmeta" },
       h("span", { class: "k" }, t("level") + ": "), h("span", { class: "level-" + item.level }, t("level_" + (LEVELS.indexOf(item.level) >= 0 ? item.level : "none"))),

@@ -598,6 +598,7 @@
     if (type === "typing") { if (ev.from === "counsellor" || ev.from === "bot") showTyping(ev.from); return; }
     if (type === "ended") { endConversation("ended"); return; }
     if (type !== "message" && type !== "queue" && type !== "system") return;
+    if (type === "queue" && ev.id == null) { showLivePosition(ev); return; }
     var stick = nearBottom();
     var from = ev.from === "bot" || ev.from === "counsellor" || ev.from === "user" ? ev.from : "system";
     if (type !== "message" && from !== "user") from = "system";
@@ -638,6 +639,24 @@
     if (from === "user") retireButtons(node, ".from-bot .btns button");
     if (from === "counsellor") retireButtons(node, '.btns button[data-payload^="/leave_queue"]');
     scrollToEnd(stick || from === "user");
+  }
+
+  // A pushed queue position (no id, not stored: api/services/queue_push.py) updates the latest position
+  // shown instead of adding a bubble per change; it is never cached (the server sends it on reconnect).
+  function showLivePosition(ev) {
+    if (typeof ev.position !== "number") return;
+    var shown = msgs.querySelectorAll(".msg.queue"), recent = Array.prototype.slice.call(msgs.children, -8);
+    var node = shown.length && recent.indexOf(shown[shown.length - 1]) >= 0 ? shown[shown.length - 1] : null;
+    if (!node) {
+      var stick = nearBottom();
+      node = makeBubble(ev, "system");
+      msgs.appendChild(node);
+      scrollToEnd(stick);
+    } else {
+      var p = node.querySelector(".text");
+      if (p) p.textContent = bubbleText(ev);
+    }
+    node.setAttribute("data-lyt-queue-position", String(ev.position));
   }
 
   // Quick replies that no longer fit the conversation are disabled (kept visible as history).
