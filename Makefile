@@ -16,7 +16,7 @@ PYTHON310 ?= $(shell for c in python3.10 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/
 PYTHON311 ?= $(shell for c in python3.11 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.11*/bin/python3.11 2>/dev/null | sort -V | tail -n1); do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info[:2]==(3,11)' 2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help setup run test lint unit integration e2e browser rasa-validate rasa-test model kb triage bench clean browser-deps
+.PHONY: help setup run run-ports test lint unit integration e2e browser rasa-validate rasa-test model kb triage bench clean browser-deps
 
 help:
 	@echo "make run    - set up (venvs, model, index) and start the whole stack on http://127.0.0.1:$${LYT_PORT:-8000}"
@@ -50,7 +50,18 @@ kb: setup
 triage: setup
 	$(APP_VENV)/bin/lyt triage build
 
-run: setup model kb triage
+# First of all: the ports of `make run` must be free (api/launcher.py checks them again, with a real bind).
+run-ports:
+	@for spec in "$${LYT_PORT:-8000} LYT_PORT gateway" "$${LYT_RASA_PORT:-5005} LYT_RASA_PORT rasa" \
+		"$${LYT_ACTIONS_PORT:-5055} LYT_ACTIONS_PORT action server"; do set -- $$spec; \
+		if (exec 3<>/dev/tcp/127.0.0.1/$$1) 2>/dev/null; then \
+			echo "error: port $$1 ($${*:3}) is already in use on 127.0.0.1: stop what holds it, or choose another port with $$2, e.g. $$2=$$(($$1 + 1)) make run" >&2; \
+			exit 2; \
+		fi; \
+	done
+
+# supervisord (api/launcher.py): restarts what dies, prefixes output, stops everything on Ctrl-C.
+run: run-ports setup model kb triage
 	@mkdir -p var
 	$(APP_PY) -m api.launcher
 

@@ -38,12 +38,13 @@ REAPER_INTERVAL_SECONDS = 5.0
 
 
 def load_triage() -> TriageJudge:
+    from api.services.readiness import warm_up_triage
     from knowledge.triage import Triage
 
     triage: TriageJudge = Triage.load()
     # The semantic layer loads its embedding model on first use: pay that (about a second) at start-up,
-    # not on the first young person's message.
-    triage.judge("jeg har det ikke så godt i dag")
+    # not on the first young person's message. /readyz lists the embedding and the judge as warmed.
+    warm_up_triage(triage)
     return triage
 
 

@@ -1,15 +1,15 @@
-"""Liveness, readiness (each dependency with its status) and Prometheus metrics."""
+"""Liveness, readiness (each dependency and each model with its status) and Prometheus metrics."""
 
 from __future__ import annotations
 
 import asyncio
 
-import aiohttp
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.deps import StateDep
+from api.services.readiness import collect
 
 router = APIRouter(tags=["health"])
 
@@ -26,35 +26,14 @@ async def _redis_ok(state: StateDep) -> bool:
         return False
 
 
-async def _action_server_ok(url: str) -> bool:
-    # aiohttp, as the Rasa client: the gateway process does not load httpx (5 MB with its CLI's imports).
-    try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=1.0)) as client:
-            async with client.get(url.rstrip("/") + "/health") as response:
-                return response.status == 200
-    except (aiohttp.ClientError, TimeoutError):
-        return False
-
-
 @router.get("/readyz")
 async def readyz(state: StateDep) -> JSONResponse:
-    redis_ok, rasa_ok, actions_ok = await asyncio.gather(
-        _redis_ok(state), state.rasa.ready(), _action_server_ok(state.settings.action_server_url)
-    )
-    checks = {
-        "redis": "ok" if redis_ok else "down",
-        "rasa": "ok" if rasa_ok else "down",
-        "action_server": "ok" if actions_ok else "down",
-        "model": "ok" if rasa_ok else "not loaded",
-        "triage": "ok",
-    }
-    # The gateway can serve (triage, safety message, handoff) whenever Redis is up.
-    ready = redis_ok
-    body = {
-        "status": "ready" if ready and all(v == "ok" for v in checks.values()) else ("degraded" if ready else "down"),
-        "checks": checks,
-    }
-    return JSONResponse(body, status_code=200 if ready else 503)
+    """`status`: "ready" when Redis answers and every model is loaded and warmed (`components`), "degraded"
+    while the gateway serves the safety path alone (e.g. Rasa down or still warming), "down" without Redis.
+    `checks`: redis, rasa, action_server, model (Rasa's, warmed), triage. See api/services/readiness.py."""
+    settings = state.settings
+    readiness = await collect(await _redis_ok(state), settings.rasa_url, settings.action_server_url)
+    return JSONResponse(readiness.body(), status_code=503 if readiness.status == "down" else 200)
 
 
 @router.get("/metrics")

@@ -1,0 +1,263 @@
+"""`make run`'s launcher with real processes: readiness means warmed, a killed Rasa is restarted while the safety
+path holds, a hard kill leaves no orphan, and a port in use is named.
+
+One stack (python -m api.launcher: supervisord, the action server, Rasa, the gateway, the ready process)
+is started for the module on free ports, against the session's Redis (REDIS_URL). The tests run in file
+order: the hard kill ends that stack, and a second launcher then starts on the same ports.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+import pytest
+
+from api.embedded_redis import free_port
+from api.launcher import port_in_use
+from tests.conftest import APP_PY, MODEL, REPO, RedisServer
+from tests.integration.helpers import events_of, new_conversation, send
+
+pytestmark = pytest.mark.e2e
+
+READY_TIMEOUT = 420.0  # Rasa loads in 30-60 s on a quiet 2-core machine; much longer when it is busy
+RASA_BACK_WITHIN = 60.0
+EXPECTED_COMPONENTS = {
+    "gateway.triage_embedding",
+    "gateway.triage_judge",
+    "rasa.nlu",
+    "rasa.policies",
+    "action_server.knowledge_search",
+}
+
+
+@dataclass
+class Launch:
+    process: subprocess.Popen[bytes]
+    url: str
+    ports: dict[str, int]
+    log: Path
+    observed: list[dict[str, Any]] = field(default_factory=list)  # /readyz bodies seen while starting
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def descendants(self) -> list[psutil.Process]:
+        try:
+            return psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
+    def child(self, marker: str) -> psutil.Process:
+        for process in self.descendants():
+            try:
+                if marker in " ".join(process.cmdline()):
+                    return process
+            except psutil.Error:
+                continue
+        raise LookupError(f"no child process with {marker!r}")
+
+    def readyz(self) -> dict[str, Any]:
+        try:
+            body: dict[str, Any] = httpx.get(self.url + "/readyz", timeout=5).json()
+            return body
+        except (httpx.HTTPError, ValueError):
+            return {"status": "no answer"}
+
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"launcher exited with {self.process.returncode}:\n{self.output()[-3000:]}")
+            body = self.readyz()
+            self.observed.append(body)
+            if body.get("status") == "ready":
+                return body
+            time.sleep(0.5)
+        raise TimeoutError(f"not ready after {timeout:.0f} s: {self.observed[-1]}\n{self.output()[-3000:]}")
+
+
+def start_launcher(tmp: Path, redis_url: str, ports: dict[str, int], name: str) -> Launch:
+    env = dict(os.environ)
+    env.update(
+        REDIS_URL=redis_url,
+        LYT_PORT=str(ports["LYT_PORT"]),
+        LYT_RASA_PORT=str(ports["LYT_RASA_PORT"]),
+        LYT_ACTIONS_PORT=str(ports["LYT_ACTIONS_PORT"]),
+        LYT_RUN_DIR=str(tmp / f"run-{name}"),
+        LYT_ENV="test",
+        HF_HUB_OFFLINE="1",
+    )
+    for inherited in ("RASA_URL", "ACTION_SERVER_URL", "ACTION_ENDPOINT_URL"):
+        env.pop(inherited, None)
+    log = tmp / f"{name}.log"
+    with open(log, "ab") as out:  # append: supervisord and its console listener both write to it
+        # A session of its own, as `make run` has its process group: the test kills the whole group.
+        process = subprocess.Popen(
+            [APP_PY, "-m", "api.launcher"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Launch(process, f"http://127.0.0.1:{ports['LYT_PORT']}", ports, log)
+
+
+def stop(launch: Launch) -> None:
+    if launch.process.poll() is None:
+        launch.process.send_signal(signal.SIGINT)
+        try:
+            launch.process.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(launch.process.pid, signal.SIGKILL)
+            launch.process.wait(10)
+
+
+def wait_gone(processes: list[psutil.Process], timeout: float = 10.0) -> list[psutil.Process]:
+    """The processes still alive (and not zombies) after `timeout`."""
+    _, alive = psutil.wait_procs(processes, timeout=timeout)
+    return [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+@pytest.fixture(scope="module")
+def ports() -> dict[str, int]:
+    return {"LYT_PORT": free_port(), "LYT_RASA_PORT": free_port(), "LYT_ACTIONS_PORT": free_port()}
+
+
+@pytest.fixture(scope="module")
+def launch(
+    redis_server: RedisServer, ports: dict[str, int], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Launch]:
+    if not MODEL.exists():
+        pytest.fail("no trained model at var/models/lyt.tar.gz: run `make model` (make test does)")
+    started = start_launcher(tmp_path_factory.mktemp("launcher"), redis_server.url, ports, "first")
+    try:
+        started.wait_ready()
+        yield started
+    finally:
+        stop(started)
+
+
+def test_ready_only_when_every_model_is_warmed_and_urls_printed_after(launch: Launch) -> None:
+    final = launch.observed[-1]
+    assert final["status"] == "ready"
+    assert set(final["components"]) >= EXPECTED_COMPONENTS
+    assert set(final["components"].values()) == {"warmed"}
+    assert final["checks"] == {
+        "redis": "ok",
+        "rasa": "ok",
+        "action_server": "ok",
+        "model": "ok",
+        "triage": "ok",
+    }
+    answered = [body for body in launch.observed if "components" in body]
+    assert any(body["status"] == "degraded" for body in answered), "never seen before ready: Rasa loads for seconds"
+    for body in answered:  # every observation: not all warmed -> not ready
+        if set(body["components"].values()) != {"warmed"}:
+            assert body["status"] != "ready", body
+    deadline = time.monotonic() + 20
+    while "Lyt is running." not in launch.output() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    output = launch.output()
+    assert output.index("every model loaded and warmed") < output.index("Lyt is running.")
+    assert f"{launch.url}/counsellor" in output
+    for name in ("actions", "rasa", "gateway", "ready"):  # output prefixed per process
+        assert any(line.startswith(f"{name} ") and " | " in line for line in output.splitlines()), name
+
+
+def test_every_service_binds_loopback_only(launch: Launch) -> None:
+    for variable, port in launch.ports.items():
+        listeners = [c for c in psutil.net_connections("tcp") if c.status == "LISTEN" and c.laddr.port == port]
+        assert listeners, variable
+        assert {c.laddr.ip for c in listeners} == {"127.0.0.1"}, variable
+
+
+def test_a_second_launch_on_busy_ports_names_the_port(
+    launch: Launch, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    second = start_launcher(tmp_path, redis_server.url, launch.ports, "busy")
+    assert second.process.wait(60) == 2
+    lines = second.output().strip().splitlines()
+    assert len(lines) == 1, lines
+    assert f"port {launch.ports['LYT_PORT']}" in lines[0] and "LYT_PORT" in lines[0]
+
+
+@pytest.mark.parametrize("variable", ["LYT_PORT", "LYT_RASA_PORT", "LYT_ACTIONS_PORT"])
+def test_port_in_use_is_named_with_its_variable_before_anything_starts(
+    variable: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        ports = {"LYT_PORT": free_port(), "LYT_RASA_PORT": free_port(), "LYT_ACTIONS_PORT": free_port()}
+        ports[variable] = busy
+        attempt = start_launcher(tmp_path, redis_server.url, ports, "port")
+        assert attempt.process.wait(60) == 2
+    (line,) = attempt.output().strip().splitlines()
+    assert f"port {busy} " in line and variable in line and "in use" in line
+    assert not (tmp_path / "run-port" / "supervisord.conf").exists()  # nothing was started
+
+
+def test_rasa_killed_hard_is_restarted_while_the_safety_path_holds(launch: Launch) -> None:
+    rasa = launch.child(".venv-rasa/bin/rasa run")
+    gateway = launch.child("uvicorn api.main:create_app")
+    actions = launch.child("-m actions.server")
+    rasa.kill()  # SIGKILL, as the kernel's OOM killer does
+    killed_at = time.monotonic()
+    rasa.wait(10)
+
+    cid, token = new_conversation(launch.url, "da")
+    events = events_of(send(launch.url, cid, token, "jeg vil slå mig selv ihjel i aften"))
+    assert any("112" in str(event.get("text", "")) for event in events), events
+    queue = [event for event in events if event["type"] == "queue"]
+    assert queue and isinstance(queue[0].get("position"), int) and queue[0]["position"] >= 1, events
+    degraded = launch.readyz()
+    assert degraded["status"] == "degraded" and degraded["checks"]["rasa"] == "down"
+    assert degraded["components"]["rasa.nlu"] == "down"
+
+    back = None
+    while time.monotonic() - killed_at < RASA_BACK_WITHIN:
+        cid, token = new_conversation(launch.url, "da")
+        response = send(launch.url, cid, token, "hej")
+        if response.status_code == 200 and any(e.get("from") == "bot" for e in response.json()["events"]):
+            back = time.monotonic() - killed_at
+            break
+        time.sleep(1)
+    assert back is not None, f"Rasa did not answer within {RASA_BACK_WITHIN:.0f} s of the kill"
+    assert gateway.is_running() and actions.is_running()  # nothing else went down with it
+    assert launch.child(".venv-rasa/bin/rasa run").pid != rasa.pid
+    assert launch.wait_ready(120)["status"] == "ready"
+    assert "rasa" in launch.output() and "died unexpectedly" in launch.output()
+
+
+def test_hard_kill_leaves_no_orphan_and_a_second_launch_starts_cleanly(
+    launch: Launch, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    children = launch.descendants()
+    assert len(children) >= 5  # console, actions, rasa, gateway, ready
+    os.killpg(launch.process.pid, signal.SIGKILL)  # as when make's process group is killed
+    launch.process.wait(10)
+    left = wait_gone(children)
+    assert left == [], [p.cmdline() for p in left]
+    assert not any(port_in_use(port) for port in launch.ports.values())
+
+    second = start_launcher(tmp_path, redis_server.url, launch.ports, "second")
+    try:
+        assert second.wait_ready()["status"] == "ready"
+        children = second.descendants()
+    finally:
+        stop(second)  # SIGINT, as Ctrl-C
+    assert second.process.returncode == 0, second.output()[-2000:]
+    assert wait_gone(children, timeout=5) == []
+    assert "is already in use" not in second.output()
