@@ -39,7 +39,7 @@ from api.services.events import (
 )
 from api.services.emergency import keep_if_urgent
 from api.services.hours import is_open, next_opening
-from api.services.pii import scrub
+from api.services.pii import scrub_spans_off_loop
 from api.services.query_vector import QueryVectorHandOver
 from api.services.queue import QueueError, eta_text
 from api.services.rasa_client import RasaUnavailable, interpret
@@ -78,7 +78,8 @@ async def handle_youth_message(
 
     lang = resolve_language(raw_text, conv.lang)  # type: ignore[arg-type]
     history = [_s(m) for m in recent]
-    stored_text = scrub(raw_text)
+    scrubbed = await scrub_spans_off_loop(raw_text)  # a worker thread for long text (over ~1 ms of CPU)
+    stored_text = scrubbed.text  # scrubbed.map_span(): raw offsets (triage spans) -> offsets in stored_text
     command = raw_text.strip()
     rasa_call = None
     hand_over = None
