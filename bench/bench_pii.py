@@ -24,8 +24,9 @@ from api.services.pii import INLINE_MAX_CHARS, scrub
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "data" / "pii_corpus.jsonl"
 DOC = REPO / "docs" / "PERFORMANCE.md"
-LENGTHS = (50, 100, 200, 500, 1000, 2000, 4000, 8000, 16000, 40000)
-LEGACY_MAX_LENGTH = 8000  # quadratic: 40,000 characters would take tens of seconds
+LENGTHS = (50, 100, 200, 500, 750, 1000, 1500, 2000, 3000, 4000, 8000, 16000, 40000)
+LEGACY_MAX_LENGTH = 8000
+CAPITALISED = "Min Far Slår Mig Hver Dag Og Vi Bor På Nørrebrogade Og Jeg Ved Ikke Hvad Jeg Skal Gøre "  # quadratic: 40,000 characters would take tens of seconds
 
 # The scrubber as it was before issue 14 (api/services/pii.py at 1a92714), for the "before" column.
 _L_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -98,9 +99,13 @@ def run() -> dict[str, object]:
         now = cpu_ms(scrub, text)
         before = cpu_ms(legacy_scrub, text, budget_s=0.5) if length <= LEGACY_MAX_LENGTH else None
         rows.append({"chars": length, "ms": now, "us_per_char": now * 1000 / length, "legacy_ms": before})
+    capitalised = []
+    for length in (1000, 2000, 4000):  # what made the old street pattern quadratic: long runs of capitalised words
+        text = (CAPITALISED * (length // len(CAPITALISED) + 1))[:length]
+        capitalised.append({"chars": length, "ms": cpu_ms(scrub, text), "legacy_ms": cpu_ms(legacy_scrub, text, 0.5)})
     crossing = next((r["chars"] for r in rows if float(r["ms"]) >= 1.0), None)  # type: ignore[arg-type]
     hostile = {name: cpu_ms(scrub, text, budget_s=0.2) for name, text in adversarial().items()}
-    return {"rows": rows, "crosses_1ms_at": crossing, "adversarial_ms": hostile, "inline_max": INLINE_MAX_CHARS}
+    return {"rows": rows, "capitalised": capitalised, "crosses_1ms_at": crossing, "adversarial_ms": hostile, "inline_max": INLINE_MAX_CHARS}
 
 
 def render(data: dict[str, object]) -> str:
@@ -111,6 +116,9 @@ def render(data: dict[str, object]) -> str:
     for r in data["rows"]:  # type: ignore[attr-defined]
         legacy = "–" if r["legacy_ms"] is None else f"{r['legacy_ms']:.2f}"
         lines.append(f"| {r['chars']:,} | {r['ms']:.3f} | {r['us_per_char']:.2f} | {legacy} |")
+    lines += ["", "| Capitalised Words without punctuation | CPU ms (now) | CPU ms before issue 14 |", "|---:|---:|---:|"]
+    for r in data["capitalised"]:  # type: ignore[attr-defined]
+        lines.append(f"| {r['chars']:,} | {r['ms']:.3f} | {r['legacy_ms']:.2f} |")
     lines += ["", "| adversarial input (≈40,000 characters) | CPU ms |", "|---|---:|"]
     for name, ms in data["adversarial_ms"].items():  # type: ignore[attr-defined]
         lines.append(f"| {name} | {ms:.1f} |")

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from api.services.pii_address import find_addresses, word_alternation
+from api.services.pii_address import STOPWORDS, find_addresses, word_alternation
 
 PLACEHOLDERS: dict[str, str] = {
     "email": "[email]",
@@ -38,9 +38,10 @@ PLACEHOLDERS: dict[str, str] = {
     "address": "[adresse]",
     "profile": "[profil]",
 }
-# Longest text scrubbed on the event loop; longer text goes to a worker thread. At about 1 ms of CPU on the
-# development machine (bench/bench_pii.py, docs/PERFORMANCE.md "PII scrubbing").
-INLINE_MAX_CHARS = 4000
+# Longest text scrubbed on the event loop; longer text goes to a worker thread. Corpus-like text crossed 1 ms
+# of CPU at 750-1,500 characters on the 2-core development machine under load (bench/bench_pii.py,
+# docs/PERFORMANCE.md "PII scrubbing"); most messages are far shorter.
+INLINE_MAX_CHARS = 750
 
 _MAIL_PROVIDERS = {
     "gmail", "googlemail", "hotmail", "outlook", "live", "yahoo", "icloud", "me", "mail", "protonmail", "proton",
@@ -94,7 +95,11 @@ _HANDLE_CUE = re.compile(
     + r"(?P<sep>[ \t]?[:=][ \t]?|[ \t](?:" + word_alternation({"er", "is", "hedder"}) + r"|=|-)[ \t]|[ \t])"
     + r"(?P<handle>@?[^\W\d][\w.]{1,40})"
 )  # fmt: skip
-_NOT_HANDLES = {"er", "is", "og", "and", "the", "men", "but", "på", "on", "med", "with", "mig", "me", "dig", "you"}
+# Words after "snap:" or "min snap er" that are not a username ("snap: ja", "min insta er privat").
+_NOT_HANDLES = STOPWORDS | {
+    "with", "so", "yes", "ja", "nej", "lol", "haha", "idk", "ok", "okay", "død", "dead", "privat", "private",
+    "slettet", "deleted", "hacket", "hacked", "lukket", "closed", "ny", "new", "gammel", "old", "hemmelig", "secret",
+}  # fmt: skip
 
 
 class Replacement(NamedTuple):

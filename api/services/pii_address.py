@@ -19,6 +19,7 @@ matches must end a word; every check after that looks at a fixed number of neigh
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _TOKEN = re.compile(r"\w+")
@@ -80,6 +81,7 @@ _SUFFIX_WORD = re.compile(word_alternation(set(_DA_SUFFIX_MIN_STEM) | _EN_TYPES)
 _SUFFIX_WORD_LOWER = re.compile(word_alternation(set(_DA_SUFFIX_MIN_STEM) | _EN_TYPES, fold=False) + r"(?!\w)")
 _DIGIT = re.compile(r"\d")
 _WORD_CHAR = re.compile(r"\w")
+_NUMBER_AFTER = re.compile(r"[ \t]{1,3}(?:[nN][rR]\.?[ \t]{0,2})?\d")
 WINDOW = 64  # characters either side of a street word: more than any address needs
 # Ordinary words that end like a street: detours, parking lots, gardens, "sky-high".
 _NOT_STREETS = {
@@ -99,7 +101,7 @@ _PREFIX_WORDS = {
 # Streets named after a town or district: "Valby Langgade", "Lyngby Hovedgade", "Køge Landevej".
 _TOWN_STREETS = {"langgade", "hovedgade", "landevej", "bygade", "kongevej", "strandvej", "stationsvej"}
 # Words that never name a street: "på vej 2 skolen", "hele vej", "the 2 best road trips".
-_STOPWORDS = {
+STOPWORDS = {
     "på", "i", "til", "fra", "ad", "af", "med", "mod", "om", "over", "under", "ved", "hos", "ind", "ud", "op",
     "ned", "hjem", "jeg", "du", "han", "hun", "den", "det", "de", "vi", "man", "min", "mit", "mine", "din",
     "dit", "dine", "sin", "sit", "sine", "hans", "hendes", "deres", "vores", "jeres", "en", "et", "og",
@@ -145,7 +147,10 @@ class _Tokens:
             spans.pop()
         self.starts = [s for s, _ in spans]
         self.ends = [e for _, e in spans]
-        self.by_end = {e: i for i, (_, e) in enumerate(spans)}
+
+    def index_ending_at(self, end: int) -> int | None:
+        i = bisect.bisect_left(self.ends, end)
+        return i if i < len(self.ends) and self.ends[i] == end else None
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -165,7 +170,7 @@ class _Tokens:
 
 
 def _is_name(word: str) -> bool:
-    return word.isalpha() and len(word) >= 2 and word.lower() not in _STOPWORDS
+    return word.isalpha() and len(word) >= 2 and word.lower() not in STOPWORDS
 
 
 def _house_number_end(toks: _Tokens, i: int) -> int | None:
@@ -224,7 +229,7 @@ def _postcode_end(toks: _Tokens, j: int) -> int | None:
     code = toks.word(k)
     if not (len(code) == 4 and code.isdigit() and code[0] != "0" and toks.gap_is(k, _SPACE)):
         return None
-    if not toks.word(k + 1).isalpha() or toks.word(k + 1).lower() in _STOPWORDS:
+    if not toks.word(k + 1).isalpha() or toks.word(k + 1).lower() in STOPWORDS:
         return None
     end = k + 1
     if end + 1 < len(toks) and toks.gap_is(end, _SPACE):
@@ -315,12 +320,12 @@ def find_addresses(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     for hit in hits:
         lo, hi = max(0, hit.start() - WINDOW), min(len(text), hit.end() + WINDOW)
-        if _DIGIT.search(text, lo, min(hi, hit.end() + 12)) is None:
-            continue  # no house number near: not an address, and no need to look closer
+        if _NUMBER_AFTER.match(text, hit.end()) is None and _DIGIT.search(text, lo, hit.start()) is None:
+            continue  # no house number after it (Danish) or before it (English): not an address
         if hit.group().lower() not in _DA_SUFFIX_MIN_STEM and hit.start() and _WORD_CHAR.match(text, hit.start() - 1):
             continue  # "first": an English street word only counts as a whole word
         toks = _Tokens(text, lo, hi)
-        i = toks.by_end.get(hit.end())
+        i = toks.index_ending_at(hit.end())
         if i is None:
             continue
         word = toks.word(i)
