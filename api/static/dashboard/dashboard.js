@@ -13,7 +13,13 @@
  * Every piece of text that comes from the server is rendered with textContent (never innerHTML).
  * sessionStorage keys: lyt.dash.token, lyt.dash.lang, lyt.dash.tabs (open chats and the last event id
  * seen in each: ids only, never message text), lyt.dash.mute.
+ *
+ * Loaded as an ES module; risk.js (spans, risk banner) and live_chats.js (supervisor's live chats) are
+ * small modules of their own.
  */
+import { markSpans, renderRiskBanner, showRiskBanner } from "./risk.js";
+import { buildLiveChats, renderLiveChats } from "./live_chats.js";
+
 (function () {
   "use strict";
 
@@ -66,13 +72,13 @@
       level_urgent: "Akut",
       level: "Niveau",
       waiting: "Venter",
+      reference: "Reference (samme som i alarmer uden for dashboardet)",
       waiting_for: "venter {t}",
       language: "Sprog",
       lang_da: "Dansk",
       lang_en: "Engelsk",
       topics: "Emner",
       no_topics: "ingen emner endnu",
-      reference: "Reference (samme som i alarmer uden for dashboardet)",
       reasons: "Hvorfor markeret",
       no_reasons: "Ingen risikotegn fundet.",
       claim: "Tag samtalen",
@@ -255,13 +261,13 @@
       level_urgent: "Urgent",
       level: "Level",
       waiting: "Waiting",
+      reference: "Reference (the same as in alerts outside the dashboard)",
       waiting_for: "waiting {t}",
       language: "Language",
       lang_da: "Danish",
       lang_en: "English",
       topics: "Topics",
       no_topics: "no topics yet",
-      reference: "Reference (the same as in alerts outside the dashboard)",
       reasons: "Why flagged",
       no_reasons: "No risk signals found.",
       claim: "Take this chat",
@@ -622,7 +628,7 @@
       if (item) updateQueueItem(li, item);
     });
     renderQueueCount();
-    S.chats.forEach(function (chat) { renderSummary(chat); renderTools(chat); renderTab(chat); });
+    S.chats.forEach(function (chat) { renderSummary(chat); renderTools(chat); renderTab(chat); renderRiskBanner(chat, S.lang); });
     if (S.overview) renderOverview(S.overview);
     renderPlanResult();
     renderAlert(true);
@@ -767,6 +773,9 @@
       S.dashRetry = 0;
       if (S.dashState !== "ok") { S.dashState = "ok"; renderConn(); }
       if (p && p.type === "queue") onQueuePayload(p);
+      if (p && p.type === "risk" && typeof p.conversation_id === "string" && S.chats.has(p.conversation_id)) {
+        onRisk(S.chats.get(p.conversation_id), p);
+      }
     };
     ws.onclose = function (e) {
       if (S.dash !== ws) return;
@@ -1233,8 +1242,9 @@
     var summary = h("div", { class: "summary", "data-lyt-summary": "" }, sumLine,
       h("details", { class: "sum-more", open: true }, h("summary", { "data-i18n": "handover_details", text: t("handover_details") }), sumGrid));
     var notice = h("div", { class: "notice", role: "status" });
+    var riskBox = h("div", { class: "risk-banner", "data-lyt-risk-banner": "", hidden: true });
     var typing = h("p", { class: "typing", id: "typing-" + n, "data-lyt-typing": "" });
-    var main = h("div", { class: "chat-main" }, summary, notice, log, typing, form);
+    var main = h("div", { class: "chat-main" }, summary, riskBox, notice, log, typing, form);
     var tools = h("aside", { class: "tools", "data-i18n-aria": "tools", "aria-label": t("tools") });
     var panel = h("section", {
       class: "chat", role: "tabpanel", id: panelId, "aria-labelledby": tabId, "data-key": key, "data-cid": key, hidden: true
@@ -1242,7 +1252,7 @@
     $("#panels").appendChild(panel);
     chat.el = {
       tab: tab, panel: panel, input: input, send: sendBtn, form: form, log: log, summary: summary, sumLine: sumLine, sumGrid: sumGrid,
-      notice: notice, typing: typing, tools: tools
+      notice: notice, typing: typing, tools: tools, riskBox: riskBox
     };
     buildTools(chat);
     renderTab(chat);
@@ -1311,6 +1321,7 @@
 
   function addEvent(chat, ev, opts) {
     opts = opts || {};
+    if (ev && ev.type === "risk") { onRisk(chat, ev); return null; }
     if (!ev || typeof ev.id !== "string" || chat.ids.has(ev.id)) return null;
     chat.ids.add(ev.id);
     var nearBottom = isNearBottom(chat.el.log);
@@ -1339,6 +1350,20 @@
     return el;
   }
 
+  function onRisk(chat, ev) {
+    // A youth message raised the level or is urgent: banner, marked words, level in the summary and tab.
+    if (!showRiskBanner(chat, ev, S.lang)) return;
+    var s = chat.summary;
+    if (s && LEVELS.indexOf(ev.level) > LEVELS.indexOf(s.level)) s.level = ev.level;
+    if (s && Array.isArray(ev.reasons)) {
+      s.reasons = (Array.isArray(s.reasons) ? s.reasons : []).concat(ev.reasons.filter(function (r) {
+        return (s.reasons || []).indexOf(r) < 0;
+      })).slice(0, 8);
+    }
+    renderSummary(chat);
+    renderTab(chat);
+  }
+
   function commandLabel(text) {
     var cmd = String(text || "").trim();
     if (cmd === "/ask_human" || cmd === "/handoff") return "cmd_handoff";
@@ -1365,7 +1390,9 @@
       text.textContent = t(cmd);
     } else {
       text.textContent = typeof ev.text === "string" ? ev.text : "";
+      if (from === "user" && Array.isArray(ev.spans)) markSpans(text, text.textContent, ev.spans);
     }
+    if (from === "user" && ev.risk && typeof ev.risk === "object") el.setAttribute("data-risk-level", String(ev.risk.level || ""));
     el.appendChild(text);
     if (ev.article && typeof ev.article === "object" && ev.article.title) {
       el.appendChild(h("p", { class: "article" }, h("span", { "data-i18n": "article", text: t("article") }), ": ", String(ev.article.title)));
@@ -1804,6 +1831,7 @@
       "data-key": OVERVIEW, "data-lyt-overview": "", hidden: true
     });
     var bands = h("div", { class: "ov-bands" });
+    var liveBox = buildLiveChats(S.lang);
     var longest = h("div", { class: "ov-longest" });
     var onlineBox = h("div", { class: "ov-online-box" });
     var convChart = h("figure", { class: "chart", "data-lyt-chart": "conversations" });
@@ -1816,6 +1844,7 @@
         h("section", { class: "card" }, h("h4", { "data-i18n": "sup_queue", text: t("sup_queue") }), bands),
         h("section", { class: "card" }, h("h4", { "data-i18n": "sup_longest", text: t("sup_longest") }), longest),
         h("section", { class: "card card-wide" }, h("h4", { "data-i18n": "sup_online", text: t("sup_online") }), onlineBox)),
+      liveBox,
       buildPlan(),
       h("div", { class: "ov-charts" },
         h("div", { class: "chart-box" }, convChart,
@@ -1823,7 +1852,7 @@
         h("div", { class: "chart-box" }, waitChart,
           h("details", null, h("summary", { "data-i18n": "chart_table", text: t("chart_table") }), waitTable))));
     $("#panels").insertBefore(panel, $("#panels").firstChild);
-    S.overviewEl = { panel: panel, bands: bands, longest: longest, online: onlineBox, convChart: convChart, waitChart: waitChart, convTable: convTable, waitTable: waitTable };
+    S.overviewEl = { panel: panel, bands: bands, longest: longest, online: onlineBox, live: liveBox, convChart: convChart, waitChart: waitChart, convTable: convTable, waitTable: waitTable };
     renderEmptyStates();
     var wanted = S.tabsState.active;
     if (!S.active || wanted === OVERVIEW) activate(OVERVIEW);
@@ -1861,6 +1890,7 @@
     var today = o.today || {};
     renderConvChart(el, Array.isArray(today.conversations_per_hour) ? today.conversations_per_hour : []);
     renderWaitChart(el, today.mean_wait_seconds_per_hour || {});
+    renderLiveChats(el.live, Array.isArray(o.live_chats) ? o.live_chats : [], S.lang);
     updateAlerts(Array.isArray(o.urgent_alerts) ? o.urgent_alerts : []);
     prefillPlan(today);
     S.chats.forEach(renderColleagues);
