@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from api.services.pii_address import STOPWORDS, find_addresses, word_alternation
+from api.services.pii_address import STOPWORDS, UNITS, find_addresses, word_alternation
 
 PLACEHOLDERS: dict[str, str] = {
     "email": "[email]",
@@ -71,6 +71,7 @@ _PHONE_DK = re.compile(r"[2-9](?<![\w+][2-9])(?<!\d[.,/-][2-9])\d{1,3}(?P<s>[ .-
 # International: + or 00, a country code, then 6-13 digits with spaces, dots, dashes or brackets.
 _PHONE_INTL = re.compile(r"(?:\+(?<![\w+]\+)|0(?<![\w+]0)0)[1-9]\d{0,2}(?:[ .-]?\(?\d\)?){6,13}(?!\w|[.,]\d)")
 _DIGIT = re.compile(r"\d")
+_WORD_AFTER = re.compile(r"[ \t]{1,2}(\w+)")
 # Links are found from their rare characters ("/", "://", "www."), not by trying a pattern at every position.
 _URL = re.compile(r"[^\s<>\"']+")
 _LINK_PATH = re.compile(r"[^\s<>\"']*[^\s<>\"'.,!?;:)\]]")
@@ -168,7 +169,7 @@ def _numbers(text: str) -> Iterator[tuple[int, int, str]]:
         if sum(c.isdigit() for c in m.group()) <= 15:
             yield m.start(), m.end(), "phone"
     for m in _PHONE_DK.finditer(text):
-        if _is_danish_phone(m.group(), m.group("s"), text[m.end() : m.end() + 8]):
+        if _is_danish_phone(m.group(), m.group("s"), text[m.end() : m.end() + 16]):
             yield m.start(), m.end(), "phone"
 
 
@@ -183,7 +184,10 @@ def _is_danish_phone(number: str, sep: str, after: str) -> bool:
         return False  # a span of years: 2019-2020
     if sep == "." and all(size == 3 for size in sizes[1:]):
         return False  # an amount: 10.000.000
-    return re.match(r"\s?(?:kr\b|kroner|dkk|,-|euro|€|\$)", after, re.IGNORECASE) is None
+    if re.match(r"\s?(?:kr\b|kroner|dkk|,-|euro|€|\$)", after, re.IGNORECASE):
+        return False  # an amount: 22334455 kr
+    unit = _WORD_AFTER.match(after)
+    return unit is None or unit.group(1).lower() not in UNITS  # "63939395 times worse" is a count
 
 
 def _links(text: str) -> Iterator[tuple[int, int, str]]:

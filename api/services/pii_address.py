@@ -118,7 +118,7 @@ STOPWORDS = {
     "best", "big", "small", "dirt", "busy", "empty", "dark",
 }  # fmt: skip
 # A number followed by one of these is a count, not a house number: "Rådhuspladsen 3 gange".
-_UNITS = {
+UNITS = {
     "timer", "time", "t", "minutter", "minut", "sek", "sekunder", "dage", "dag", "døgn", "uger",
     "uge", "måneder", "måned", "år", "gange", "gang", "kr", "kroner", "dkk", "euro", "km", "m", "meter",
     "cm", "kg", "procent", "pct", "personer", "mennesker", "stk", "styk", "piller", "pille", "klasse",
@@ -198,7 +198,7 @@ def _is_house_number_use(toks: _Tokens, j: int) -> bool:
     gap = toks.gap(j)
     if gap in (".", ":", ","):
         return gap == "," and _floor_end(toks, j) is not None  # "12,3. th" but not "2,5 km"
-    return not (toks.gap_is(j, _SPACE) and toks.word(j + 1).lower() in _UNITS)
+    return not (toks.gap_is(j, _SPACE) and toks.word(j + 1).lower() in UNITS)
 
 
 def _floor_end(toks: _Tokens, j: int) -> int | None:
@@ -301,7 +301,7 @@ def _english_start(toks: _Tokens, i: int) -> int | None:
         w = toks.word(k)
         if _EN_HOUSE_NUMBER.fullmatch(w) and w[0].isdigit():
             return k if names else None
-        if not _is_name(w) or w.lower() in _EN_TYPES or w.lower() in _UNITS or (ambiguous and not w[0].isupper()):
+        if not _is_name(w) or w.lower() in _EN_TYPES or w.lower() in UNITS or (ambiguous and not w[0].isupper()):
             return None
         names += 1
         k -= 1
@@ -337,8 +337,11 @@ def find_addresses(text: str) -> list[tuple[int, int]]:
             start = _english_start(toks, i)
             number_end = i if start is not None else None
         if start is None:
-            if stem == 0 and (lower in _STANDALONE or lower in _EN_TYPES):
+            if stem == 0 and lower in _STANDALONE:
                 start = _standalone_start(toks, i)
+            elif stem == 0 and lower in _EN_TYPES and word[0].isupper():  # "Baker Street 12", both capitalised
+                start = _standalone_start(toks, i)
+                start = start if start is not None and toks.word(start)[0].isupper() else None
             elif stem and suffix in _DA_SUFFIX_MIN_STEM and stem >= _DA_SUFFIX_MIN_STEM[suffix]:
                 start = _prefix_start(toks, i) if word.isalpha() and lower not in _NOT_STREETS else None
                 if start == i and lower in _TOWN_STREETS and i and toks.gap_is(i - 1, _SPACE):
