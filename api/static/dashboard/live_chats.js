@@ -50,7 +50,7 @@ function el(tag, attrs, ...kids) {
     if (k === "text") node.textContent = String(v);
     else node.setAttribute(k, v === true ? "" : String(v));
   });
-  kids.flat().forEach((kid) => {
+  kids.flat(Infinity).forEach((kid) => {
     if (kid !== null && kid !== undefined && kid !== "") node.append(kid instanceof Node ? kid : String(kid));
   });
   return node;

@@ -42,7 +42,7 @@ function el(tag, attrs, ...kids) {
     else if (k === "onclick") node.addEventListener("click", v);
     else node.setAttribute(k, v === true ? "" : String(v));
   });
-  kids.flat().forEach((kid) => {
+  kids.flat(Infinity).forEach((kid) => {
     if (kid === null || kid === undefined || kid === "") return;
     node.append(kid instanceof Node ? kid : String(kid));
   });
