@@ -10,9 +10,9 @@ What differs from `python -m rasa_sdk --actions actions`:
   Sanic runs in single-process mode: the knowledge base is loaded once, and a process manager that kills
   this process leaves no grandchild holding the port.
 - **Binds `--interface`** (127.0.0.1 unless told otherwise; rasa_sdk binds 0.0.0.0 unless SANIC_HOST is set).
-- **Warm-up.** Right after the server starts, one real call of `action_answer_knowledge` goes through the
-  same executor as `/webhook`: the knowledge base, its index and its embedder are loaded, and one question
-  is embedded and searched.
+- **Warm-up.** Right after the server starts, the knowledge base, its index and its embedder are loaded
+  and one question is embedded and searched (in a daemon thread, so a stop never waits for it); then one
+  real call of `action_answer_knowledge` goes through the same executor as `/webhook`.
 - **`GET /ready`**: 200 `{"status": "warmed", "components": {...}}` once warmed, 503 with "loading" (or
   "failed") before. `/health` stays rasa_sdk's liveness check. The gateway's `/readyz` reads `/ready`.
 """
@@ -20,7 +20,10 @@ What differs from `python -m rasa_sdk --actions actions`:
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
+import threading
 import time
 from typing import Any
 
@@ -68,6 +71,34 @@ class Warmth:
         return body
 
 
+async def load_in_daemon_thread() -> None:
+    """Load the knowledge base and answer the warm-up question once, in a daemon thread.
+
+    The slow part of the warm-up (seconds to a minute on a busy machine). Through `asyncio.to_thread`, as
+    the action itself searches, a stop (SIGTERM from supervisord) during the load would wait for it to
+    finish; a daemon thread is left behind at exit instead."""
+    from actions.knowledge_answer import answer_payload
+
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+
+    def settle(error: BaseException | None) -> None:
+        if not done.done():
+            done.set_result(None) if error is None else done.set_exception(error)
+
+    def load() -> None:
+        error: BaseException | None = None
+        try:
+            answer_payload(WARMUP_QUESTION["da"], "da")
+        except Exception as exc:  # noqa: BLE001 - handed to the warm-up, which reports it
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: the server is stopping
+            loop.call_soon_threadsafe(settle, error)
+
+    threading.Thread(target=load, name="kb-warm-up", daemon=True).start()
+    await done
+
+
 def create_app(executor: Any, warmth: Warmth) -> Any:
     from rasa_sdk.endpoint import create_app as create_rasa_sdk_app
     from sanic import response
@@ -82,6 +113,7 @@ def create_app(executor: Any, warmth: Warmth) -> Any:
     async def warm_up() -> None:
         started = time.perf_counter()
         try:
+            await load_in_daemon_thread()
             result = await executor.run(warmup_call("da"))
             payload = result.model_dump()["responses"][0]["custom"] if result else None
             if not isinstance(payload, dict) or payload.get("lyt") not in ("article", "clarify", "decline"):
