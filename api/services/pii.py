@@ -13,10 +13,13 @@ Replaced (placeholder in brackets):
   (instagram.com/…, tiktok.com/@…, snapchat.com/add/…, facebook, x/twitter, youtube, discord.gg, t.me, …) [profil];
 - any other URL carrying a query string, fragment or long token [link].
 
-Names are not scrubbed (docs/PRIVACY.md says why). Every pattern is anchored by a look-behind (placed after a
-first character class where it can be, so the regex engine skips ahead fast) so that it starts only at the
-beginning of a run, and no pattern nests unbounded repeats: the work is linear in the
-length of the message (tests/unit/test_pii.py checks the structure, bench/bench_pii.py the time).
+Names are not scrubbed (docs/PRIVACY.md says why).
+
+Linear in the length of the message: no pattern nests unbounded repeats; each pattern run over the whole
+text starts with a look-behind or a fixed-width element (with the look-behind placed after a first character
+class where it can be, so the regex engine skips ahead fast), so it never restarts inside a run it failed
+on; links are found from their rare characters ("/", "://", "www.") and addresses from street words, each
+then checked in a bounded window. tests/unit/test_pii.py checks the structure, bench/bench_pii.py the time.
 """
 
 from __future__ import annotations
@@ -147,7 +150,7 @@ def _emails(text: str) -> Iterator[tuple[int, int, str]]:
         bracketed = any(c in at.group() for c in "([{<")
         if not bracketed and domain.group("domain").lower() not in _MAIL_PROVIDERS:
             continue  # "jeg prøver at google.com" is not an address
-        start = _local_part_start(text, at.start() - (1 if bracketed and text[at.start() - 1 : at.start()] in " \t" else 0))
+        start = _local_part_start(text, at.start())  # " (at)" is matched from its space: the local part ends there
         if start is not None:
             yield start, domain.end(), "email"
 
