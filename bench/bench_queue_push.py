@@ -37,7 +37,7 @@ CHANGE_TIMEOUT_SECONDS = 15.0
 
 @dataclass
 class Watcher:
-    index: int  # place in the queue at the start, 0-based
+    index: int  # order of enqueueing, 0-based (the bench claims its own conversations in this order)
     socket: ClientConnection
     positions: list[tuple[float, int]] = field(default_factory=list)  # (perf_counter, position) pushed
     task: asyncio.Task[None] | None = None
@@ -47,6 +47,11 @@ class Watcher:
             event = json.loads(raw)
             if event.get("type") == "queue" and "id" not in event and isinstance(event.get("position"), int):
                 self.positions.append((time.perf_counter(), event["position"]))
+
+    @property
+    def start(self) -> int:
+        """The place sent on connect (others may wait ahead: the bench does not need an empty queue)."""
+        return self.positions[0][1]
 
     def got(self, position: int, since: float) -> float | None:
         for at, seen in self.positions:
@@ -103,6 +108,8 @@ async def queue_push(
     watchers = await _open(gateway_url, conversations)
     try:
         on_connect = await _until(lambda: all(w.positions for w in watchers), 60)
+        if not on_connect:
+            raise RuntimeError("not every socket was sent its place on connect")
         await asyncio.sleep(SPACING_SECONDS)  # every socket's window after its connect is over
         first_ms: list[float] = []
         last_ms: list[float] = []
@@ -116,11 +123,11 @@ async def queue_push(
             await queue.claim(head, f"bench-{change}")
             done = await _until(
                 lambda t0=t0, moving=moving, change=change: all(
-                    w.got(w.index - change, t0) is not None for w in moving
+                    w.got(w.start - change - 1, t0) is not None for w in moving
                 ),
                 CHANGE_TIMEOUT_SECONDS,
             )
-            arrivals = [a for w in moving if (a := w.got(w.index - change, t0)) is not None]
+            arrivals = [a for w in moving if (a := w.got(w.start - change - 1, t0)) is not None]
             missing += len(moving) - len(arrivals)
             if arrivals:
                 first_ms.append((min(arrivals) - t0) * 1000)

@@ -20,6 +20,7 @@ from bench.bench_connections import idle_websockets
 from bench.bench_delivery import counsellor_to_youth, dashboard_visibility
 from bench.bench_long_conversation import summarise, through_gateway
 from bench.bench_queue import queue_operations
+from bench.bench_queue_push import queue_push
 from bench.bench_scale_out import LytWaitingTarget, cores_needed, measure, pair
 from bench.bench_soak import SentPersonalData, scan_redis, soak
 from bench.bench_whole_stack import compare_levels, ratios
@@ -90,6 +91,14 @@ async def test_idle_connections(gateways: tuple[GatewayHandle, GatewayHandle]) -
     result = await idle_websockets(gateways[1].url, gateways[1].process.pid, connections=20)
     assert result["open"] == 20 and result["alive_after_idle"] == 20
     assert _number(result["rss_after_mb"]) and _number(result["per_connection_kb"])
+
+
+async def test_queue_push(gateways: tuple[GatewayHandle, GatewayHandle], redis_server: RedisServer) -> None:
+    gateway = gateways[1]
+    result = await queue_push(gateway.url, gateway.process.pid, redis_server.url, sockets=20, changes=2)
+    assert result["sockets"] == 20 and result["position_on_connect"] and result["missed_updates"] == 0
+    assert _number(result["last_socket_p50_ms"]) and _number(result["gateway_cpu_ms_per_change"])
+    assert "<!-- bench" not in report.RENDERERS["queue-push"][1](result)
 
 
 async def test_scale_out_measurement(gateways: tuple[GatewayHandle, GatewayHandle]) -> None:
