@@ -27,6 +27,7 @@ from api.copy import text as copy
 from api.services import conversations as convs
 from api.services import ratelimit, risk_view, waiting_room
 from api.services.articles import article_catalogue
+from api.services.emergency import keep_if_urgent
 from api.services.events import (
     Event,
     add_publish,
@@ -37,7 +38,6 @@ from api.services.events import (
     system_event,
     youth_events,
 )
-from api.services.emergency import keep_if_urgent
 from api.services.hours import is_open, next_opening
 from api.services.pii import scrub_spans_off_loop
 from api.services.query_vector import QueryVectorHandOver
@@ -99,7 +99,7 @@ async def handle_youth_message(
     user_event: Event = {"type": "message", "from": "user", "text": stored_text, "client_msg_id": client_msg_id}
     # Risk for counsellors: spans and quotes moved onto the stored text; live in human mode (events.py).
     raw_spans: list[tuple[int, int]] = list(getattr(verdict, "spans", None) or [])  # offsets into raw_text
-    reasons = risk_view.mark_message(user_event, verdict.level, verdict.reasons, raw_spans, raw_text)
+    reasons = risk_view.mark_message(user_event, verdict.level, verdict.reasons, raw_spans, raw_text, scrubbed.map_span)
     situation: str | None = None
     meta: dict[str, str | int] = {}
     live_risk = conv.mode == "human" and (verdict.level == "urgent" or level != conv.level)
@@ -214,7 +214,7 @@ async def _bot_turn(
         later.append(lambda pipe: pipe.rpush(redis_keys.answered_articles(conv.cid), title))
         page = article_catalogue().get(reply.article["id"])
         if page and conv.topics.split(",")[-1] != page.topic:  # the latest topic last, even when it came before
-            conv.topics = ",".join([t for t in conv.topics.split(",") if t and t != page.topic][-2:] + [page.topic])
+            conv.topics = waiting_room.with_latest_topic(conv.topics, page.topic)
             topics = conv.topics
             later.append(lambda pipe: pipe.hset(redis_keys.conversation(conv.cid), "topics", topics))
     if reply.gap_kind:

@@ -27,14 +27,22 @@ QUOTE_CHARS = 80  # as long as triage's own quotes
 
 
 def mark_message(
-    user_event: dict[str, Any], level: str, reasons: Sequence[str], spans: Sequence[Sequence[int]], raw: str
+    user_event: dict[str, Any],
+    level: str,
+    reasons: Sequence[str],
+    spans: Sequence[Sequence[int]],
+    raw: str,
+    to_stored: SpanMap | None = None,
 ) -> list[str]:
     """Store triage's spans (offsets into `raw`) on the youth message event as `spans` into its stored
-    `text`, and return triage's reasons quoting the stored text."""
+    `text`, and return triage's reasons quoting the stored text. `to_stored`: the scrubber's own map
+    (`ScrubResult.map_span`) when the caller has it; otherwise `span_map` finds one."""
     if level == "none" and not spans:
         return list(reasons)
     stored = str(user_event["text"])
-    to_stored = span_map(raw, stored)
+    if raw == stored:
+        to_stored = None  # nothing scrubbed: the identity, whatever map was given
+    to_stored = to_stored or span_map(raw, stored)
     if marked := stored_spans(spans, to_stored, stored):
         user_event["spans"] = marked
     return stored_reasons(reasons, raw, stored, to_stored)

@@ -18,6 +18,12 @@ from api.services.events import Event, bot_event
 from knowledge.safety_steps import safety_steps, situation_for
 
 
+def with_latest_topic(topics: str, topic: str, keep: int = 3) -> str:
+    """`topics` (comma-separated, oldest first) with `topic` moved or added to the end, at most `keep`."""
+    earlier = [t for t in topics.split(",") if t and t != topic]
+    return ",".join([*earlier[-(keep - 1) :], topic])
+
+
 def situation_of(raw_text: str, spans: Sequence[Sequence[int]]) -> str:
     """The safety-step situation for an urgent message: the words triage marked first, then all of it."""
     marked = " ".join(raw_text[start:end] for start, end in spans)

@@ -77,3 +77,12 @@ def test_risk_parts_reach_counsellors_only() -> None:
         "event_id": "1-0",
     }
     assert as_seen_by("counsellor", message) == shown
+
+
+def test_the_latest_topic_is_kept_last_even_when_it_came_before() -> None:
+    from api.services.waiting_room import with_latest_topic
+
+    assert with_latest_topic("", "nude-images") == "nude-images"
+    assert with_latest_topic("nude-images,gaming", "nude-images") == "gaming,nude-images"
+    assert with_latest_topic("a,b,c", "d") == "b,c,d"
+    assert with_latest_topic("a,b,c", "a") == "b,c,a"
