@@ -40,15 +40,17 @@ HOLDOUT_DECLINE = 0.90
 # top-3 / out-of-scope declined), answered 0.730 -> 0.825. Never tuned on.
 HOLDOUT3_TOP1 = 0.87
 HOLDOUT3_TOP3 = 0.96
-HOLDOUT3_DECLINE = 0.92
+HOLDOUT3_DECLINE = 0.88  # 2026-12-02 (portable int8, AVX2 path): 0.929 / 1.000 / 0.960 / 0.849; 24 -> 22 of 25
 HOLDOUT3_ANSWERED = 0.78
 # kb_holdout4.jsonl (110 q: 4 per topic, 60% Danish, 26 out-of-scope incl. tech trivia) was written before
 # the contrastive example questions (2026-11-29) and measured before and after, never tuned on:
 # top-1 / top-3 / out-of-scope declined / answered 0.929 / 1.000 / 0.885 / 0.905 -> 0.952 / 1.000 / 0.923 / 0.940.
 HOLDOUT4_TOP1 = 0.92
 HOLDOUT4_TOP3 = 0.97
-HOLDOUT4_DECLINE = 0.88
-HOLDOUT4_ANSWERED = 0.88
+# 2026-12-02, portable int8 embedding on the AVX2-only path (issue 13): 0.952 / 1.000 / 0.923 / 0.893.
+# Each floor sits at least two questions below that figure (26 out-of-scope: 24 -> 22 = 0.846; 84 in scope).
+HOLDOUT4_DECLINE = 0.84
+HOLDOUT4_ANSWERED = 0.86
 
 
 def _rows() -> list[dict[str, object]]:
