@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 from redis.asyncio import Redis
 
 from api import redis_keys
-from api.services import pii
 from api.settings import Settings
 
 if TYPE_CHECKING:
@@ -169,32 +168,6 @@ def read_or_create_key_file(path: Path) -> bytes:
     return path.read_bytes().strip()
 
 
-def personal_data(raw_text: str) -> list[tuple[str, str]]:
-    """(kind, value) for every piece of personal data the scrubber finds in the text as written."""
-    scrub_spans = getattr(pii, "scrub_spans", None)
-    if scrub_spans is not None:
-        return [(str(kind), str(value)) for kind, value in getattr(scrub_spans(raw_text), "found", [])]
-    found: list[tuple[str, str]] = []  # an older scrubber without scrub_spans: its patterns, in its order
-    text = raw_text
-    for kind, name in _OLD_PATTERNS:
-        pattern = getattr(pii, name, None)
-        if pattern is not None:
-            found.extend((kind, match.group(0)) for match in pattern.finditer(text))
-            text = pattern.sub(f"[{kind}]", text)
-    return found
-
-
-_OLD_PATTERNS = (
-    ("email", "_EMAIL"),
-    ("url", "_URL_WITH_TOKEN"),
-    ("cpr", "_CPR"),
-    ("phone", "_PHONE_INTL"),
-    ("phone", "_PHONE_DK"),
-    ("address", "_STREET_DA"),
-    ("address", "_STREET_EN"),
-)
-
-
 @cache
 def _keep_script_text() -> str:
     return LUA_SCRIPT.read_text()
@@ -212,12 +185,13 @@ async def keep(redis: Redis, vault: EmergencyVault, cid: str, found: list[tuple[
     return int(kept)
 
 
-async def keep_if_urgent(state: AppState, cid: str, level: str, raw_text: str) -> int:
-    """The hook in the message path: while the conversation is urgent, keep what the scrubber removed."""
+async def keep_if_urgent(state: AppState, cid: str, level: str, found: list[tuple[str, str]]) -> int:
+    """The hook in the message path: while the conversation is urgent (`level`, after this message), keep
+    what the scrubber removed from the message (`ScrubResult.found`: (kind, raw value) pairs)."""
     vault = state.emergency_vault
     if vault is None or level != "urgent":
         return 0
-    return await keep(state.redis, vault, cid, personal_data(raw_text))
+    return await keep(state.redis, vault, cid, found)
 
 
 async def stored(redis: Redis, cid: str) -> tuple[int, int]:

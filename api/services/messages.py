@@ -146,7 +146,7 @@ async def handle_youth_message(
         if level != conv.level or live_risk:
             pipe.publish(redis_keys.DASHBOARD_CHANNEL, "risk")
         await pipe.execute()
-    await keep_if_urgent(state, conv.cid, level, raw_text)  # emergency details, encrypted, <= 24 h
+    await keep_if_urgent(state, conv.cid, level, scrubbed.found)  # emergency details, encrypted, <= 24 h
     return youth_events(stored)
 
 

@@ -15,7 +15,6 @@ from api.services.emergency import (
     EmergencyVault,
     is_fernet_key,
     load_vault,
-    personal_data,
     read_or_create_key_file,
 )
 from api.settings import Settings
@@ -93,13 +92,6 @@ def test_the_limit_is_24_hours_or_the_conversation_ttl_if_shorter(tmp_path: Path
     assert load_vault(settings(tmp_path, LYT_EMERGENCY_KEY=key)).max_age_seconds == 24 * 3600  # type: ignore[union-attr]
     short = load_vault(settings(tmp_path, LYT_EMERGENCY_KEY=key, LYT_CONVERSATION_TTL=3600))
     assert short is not None and short.max_age_seconds == 3600
-
-
-def test_personal_data_is_what_the_scrubber_removes() -> None:
-    text = "jeg vil ikke leve mere, jeg bor på Vestergade 4 og min mail er mathilde.j@gmail.com"
-    found = dict((value, kind) for kind, value in personal_data(text))
-    assert "mathilde.j@gmail.com" in found and "Vestergade 4" in found
-    assert personal_data("jeg vil ikke leve mere") == []
 
 
 def test_the_widget_privacy_note_says_it_in_both_languages() -> None:
