@@ -113,16 +113,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     hub.start()
     app.state.hub = hub
     reaper = asyncio.create_task(_reap_forever(queue))
-    release_free_heap()
-    log.info("gateway ready")
     # Urgent-wait alerts (webhook, youth notice) and live queue positions: in every replica (claims dedupe).
     app.state.live_safety = start_live_safety(settings, redis, queue, hub, app.state.lyt.opening_hours)
+    release_free_heap()
+    log.info("gateway ready")
     try:
         yield
     finally:
+        await app.state.live_safety.stop()
         reaper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-        await app.state.live_safety.stop()
             await reaper
         await hub.stop()
         await rasa.close()
