@@ -33,7 +33,7 @@ def not_warmed(body: dict[str, Any]) -> str:
     """The components that are not warmed yet, e.g. "rasa.nlu: loading, action_server.knowledge_search: down"."""
     components = body.get("components") or {}
     waiting = [f"{name}: {status}" for name, status in components.items() if status not in ("warmed", "off")]
-    return ", ".join(waiting) or str(body.get("status"))
+    return ", ".join(waiting) or "the gateway does not answer yet"
 
 
 def wait_until_ready(url: str) -> dict[str, Any]:
