@@ -17,12 +17,13 @@ from typing import Any
 
 import httpx
 import redis
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from api import redis_keys
 from api.services.accounts import create_account
 from tests.conftest import GatewayFactory, RedisServer
-from tests.integration.helpers import events_of, new_conversation, send, ws_url
+from tests.integration.helpers import events_of, new_conversation, send
 
 URGENT_WITH_PHONE = "ring til mig på 20 30 40 50. jeg kan ikke mere, jeg har taget alle mine piller"
 
@@ -36,9 +37,23 @@ def _jwt(base: str, name: str, password: str) -> str:
 
 @contextmanager
 def _socket(url: str, token: str) -> Iterator[ClientConnection]:
-    with connect(url, open_timeout=10) as socket:
-        socket.send(json.dumps({"type": "auth", "token": token}))  # first-frame auth, where the server asks for it
+    """A socket authenticated by its first frame `{"type": "auth", "token"}` (answered `{"type": "ready"}`);
+    a gateway that still takes `?token=` closes such a socket at once, and is asked that way instead."""
+    socket = connect(url, open_timeout=10)
+    try:
+        socket.send(json.dumps({"type": "auth", "token": token}))
+        first = json.loads(socket.recv(timeout=10))
+    except ConnectionClosed:
+        socket.close()
+        socket = connect(url + ("&" if "?" in url else "?") + f"token={token}", open_timeout=10)
+    else:
+        assert first == {"type": "ready"}, first
+    with socket:
         yield socket
+
+
+def _youth_url(base: str, cid: str, after: str | None = None) -> str:
+    return base.replace("http://", "ws://") + f"/api/v1/conversations/{cid}/ws" + (f"?after={after}" if after else "")
 
 
 def _read_until(
@@ -81,11 +96,11 @@ def test_risk_reaches_every_socket_of_the_holder_on_both_gateways_and_never_the_
     httpx.post(f"{counsellor_side.url}/api/v1/queue/{cid}/claim", headers=auth, timeout=10).raise_for_status()
 
     def chat_url(base: str) -> str:
-        return base.replace("http://", "ws://") + f"/api/v1/counsellor/conversations/{cid}/ws?token={jwt}&after={last}"
+        return base.replace("http://", "ws://") + f"/api/v1/counsellor/conversations/{cid}/ws?after={last}"
 
-    dash_url = youth_side.url.replace("http://", "ws://") + f"/api/v1/counsellor/ws?token={jwt}"
+    dash_url = youth_side.url.replace("http://", "ws://") + "/api/v1/counsellor/ws"
     with ExitStack() as stack:
-        youth = stack.enter_context(_socket(ws_url(youth_side.url, cid, token, last), token))
+        youth = stack.enter_context(_socket(_youth_url(youth_side.url, cid, last), token))
         tab_b = stack.enter_context(_socket(chat_url(counsellor_side.url), jwt))
         tab_a = stack.enter_context(_socket(chat_url(youth_side.url), jwt))
         dash = stack.enter_context(_socket(dash_url, jwt))
@@ -124,7 +139,7 @@ def test_risk_reaches_every_socket_of_the_holder_on_both_gateways_and_never_the_
     assert triage_log and not any("20 30 40 50" in r for item in triage_log for r in item["reasons"])
 
     # After a reconnect from the start, and over HTTP: still nothing of it for the young person.
-    with _socket(ws_url(youth_side.url, cid, token), token) as again:
+    with _socket(_youth_url(youth_side.url, cid), token) as again:
         _no_risk_parts(_drain(again, 1.5))
     history = httpx.get(
         f"{youth_side.url}/api/v1/conversations/{cid}/events", headers={"Authorization": f"Bearer {token}"}, timeout=10
