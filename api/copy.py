@@ -64,6 +64,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "da": "Mens du venter, kan du læse her:",
         "en": "While you wait, you can read this:",
     },
+    # The direct safety question (api/services/safety_question.py); the same words as bot/domain/safety.yml.
+    "safety_question_suicide": {
+        "da": "Tak fordi du fortæller mig det 💛 Jeg vil gerne spørge dig direkte, for mange, der har det sådan, får tanken: Tænker du på at tage dit eget liv?",
+        "en": "Thank you for telling me 💛 I'd like to ask you directly, because many people who feel like this have the thought: are you thinking about ending your life?",
+    },
+    "safety_question_danger": {
+        "da": "Tak fordi du fortæller mig det 💛 Jeg vil spørge dig helt direkte, fordi det er vigtigt: Er du i fare lige nu?",
+        "en": "Thank you for telling me 💛 I want to ask you straight out, because it matters: are you in danger right now?",
+    },
+    "safety_answer_yes": {"da": "Ja", "en": "Yes"},
+    "safety_answer_no": {"da": "Nej", "en": "No"},
+    "safety_answer_unsure": {"da": "Ved ikke", "en": "I don't know"},
+    "safety_reply_no": {
+        "da": "Tak fordi du svarer ærligt 💛 Det er godt at høre. Fortæl gerne mere om, hvordan du har det – jeg er her. Du kan også tale med en rådgiver, og du kommer foran i køen.",
+        "en": "Thank you for answering honestly 💛 I'm glad to hear that. Tell me more about how you're doing if you like – I'm here. You can also talk to a counsellor, and you'll be moved ahead in the queue.",
+    },
+    "safety_reply_other": {
+        "da": "Tak fordi du svarer 💛 Hvis du får tanker om at gøre dig selv noget, eller er i fare, så skriv det bare – så får du en rådgiver med det samme. Du kan også tale med en rådgiver nu, og du kommer foran i køen.",
+        "en": "Thank you for answering 💛 If you have thoughts of hurting yourself, or you're in danger, just write it – then you'll get a counsellor straight away. You can also talk to a counsellor now, and you'll be moved ahead in the queue.",
+    },
 }
 
 

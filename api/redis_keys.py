@@ -9,6 +9,8 @@ lyt:conv:{cid}:recent                 list    conversation TTL      last few scr
 lyt:conv:{cid}:triage                 list    conversation TTL      triage results (JSON) for the handover summary
 lyt:conv:{cid}:notes                  list    conversation TTL      counsellors' private notes
 lyt:conv:{cid}:answered               list    conversation TTL      titles of articles the bot answered with
+lyt:conv:{cid}:safety                 string  conversation TTL      the direct safety question: "pending:{kind}:{asker}" while
+                                                                    the answer is awaited, then "answered:{answer}" (asked once)
 lyt:conv:{cid}:emergency              list    <= 24 h, never extended  emergency details: Fernet tokens of the personal data
                                                                     the scrubber removed while urgent (api/services/emergency.py);
                                                                     deleted on close and with the conversation
@@ -97,6 +99,10 @@ def query_vector(cid: str, nonce: str) -> str:
     return f"{PREFIX}:qvec:{cid}:{nonce}"
 
 
+def safety_question(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:safety"
+
+
 def conversation_keys(cid: str) -> list[str]:
     """Every key that belongs to one conversation (for TTL refresh and deletion)."""
     return [
@@ -107,6 +113,7 @@ def conversation_keys(cid: str) -> list[str]:
         triage_log(cid),
         notes(cid),
         answered_articles(cid),
+        safety_question(cid),
     ]
 
 

@@ -25,7 +25,7 @@ from redis.asyncio.client import Pipeline
 from api import redis_keys
 from api.copy import text as copy
 from api.services import conversations as convs
-from api.services import ratelimit, risk_view, waiting_room
+from api.services import ratelimit, risk_view, safety_question, waiting_room
 from api.services.articles import article_catalogue
 from api.services.emergency import keep_if_urgent
 from api.services.events import (
@@ -111,6 +111,17 @@ async def handle_youth_message(
     later: list[Callable[[Pipeline], object]] = []  # bookkeeping writes sent with the final pipeline
     replies: list[Event] = []
     became_urgent = verdict.level == "urgent"
+    # The direct safety question (api/services/safety_question.py): is this message the answer to it?
+    asked = await safety_question.read(redis, conv.cid) if conv.mode != "human" else None
+    safety_answer = None
+    if asked is not None and asked.pending:
+        safety_answer = await safety_question.answer(command, rasa_call if conv.mode == "bot" else None)
+        later.append(safety_question.remember(conv.cid, f"answered:{safety_answer}", ttl))
+        if safety_answer in ("yes", "unsure") and not became_urgent:  # urgent at once, as an urgent message
+            became_urgent, level = True, "urgent"
+            situation = meta["safety_situation"] = waiting_room.situation_of(" ".join(history[:2]) or raw_text, [])
+            later.append(safety_question.log_urgent(conv.cid, safety_answer, ttl))
+        level = convs.higher_level(level, "concern")  # a denial never lowers the level
 
     if became_urgent and conv.mode != "human":
         _drop(rasa_call)  # the bot's answer is never shown to someone at risk
@@ -121,6 +132,12 @@ async def handle_youth_message(
     elif conv.mode == "human":  # the counsellor reads the stream (and gets the risk event); the bot stays silent
         if became_urgent:
             replies.append(system_event(_safety(lang)))
+    elif safety_answer is not None:  # "no", or words that say neither: a warm reply, a counsellor offered
+        replies.extend(safety_question.continue_events(safety_answer, lang))
+    elif kind := safety_question.kind_to_ask(verdict, raw_text, conv.level, asked):  # ask before answering
+        asked_events, asker = await safety_question.ask(state.rasa, conv.cid, kind, lang, rasa_call)
+        replies.extend(asked_events)
+        later.append(safety_question.remember(conv.cid, f"pending:{kind}:{asker}", ttl))
     else:
         replies.extend(await _bot_turn(state, conv, command, stored_text, level, lang, rasa_call, later))
         if verdict.level == "concern" and conv.level == "none" and conv.mode == "bot":

@@ -1,0 +1,90 @@
+"""The direct safety question's pure parts: reading an answer, and when to ask (api/services/safety_question.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from api.services.safety_question import Asked, answer_of_text, kind_to_ask
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ja", "yes"),
+        ("Ja", "yes"),
+        ("jo", "yes"),
+        ("jaa det gør jeg", "yes"),
+        ("yes", "yes"),
+        ("yeah", "yes"),
+        ("yep sometimes", "unsure"),  # "sometimes" is not a no: counted as unsure (urgent)
+        ("måske", "unsure"),
+        ("maaske", "unsure"),
+        ("Ved ikke", "unsure"),
+        ("ved ik", "unsure"),
+        ("det ved jeg ikke", "unsure"),
+        ("nej jeg ved det ikke", "unsure"),
+        ("idk", "unsure"),
+        ("I don't know", "unsure"),
+        ("i dont know", "unsure"),
+        ("maybe", "unsure"),
+        ("not sure", "unsure"),
+        ("nej", "no"),
+        ("Nej.", "no"),
+        ("nej det gør jeg ikke", "no"),
+        ("no", "no"),
+        ("nope", "no"),
+        ("not really", "no"),
+        ("slet ikke", "no"),
+        ("hvad mener du", None),
+        ("/ask_human", None),
+        ("", None),
+    ],
+)
+def test_answer_of_text_reads_yes_no_and_unsure_in_danish_and_english(text: str, expected: str | None) -> None:
+    assert answer_of_text(text) == expected
+
+
+@dataclass
+class FakeVerdict:  # the shape of knowledge.triage.judge.TriageResult, without loading triage
+    level: str
+    score: float = 0.5
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FlaggedVerdict(FakeVerdict):
+    ask_safety_question: bool = False
+
+
+def test_a_death_wish_at_concern_gets_the_suicide_question() -> None:
+    verdict = FakeVerdict("concern", 0.6, ['lexicon: "wish i could just disappear" (concern, en)'])
+    assert kind_to_ask(verdict, "i kinda wish i could just disappear", "none", None) == "suicide"
+    assert kind_to_ask(FakeVerdict("concern", 0.4), "nogle gange ønsker jeg at jeg var død", "none", None) == "suicide"
+
+
+def test_violence_at_concern_gets_the_danger_question() -> None:
+    verdict = FakeVerdict("concern", 0.6, ['lexicon: "dad hits me" (concern, en)'])
+    assert kind_to_ask(verdict, "my dad hits me when he is drunk", "none", None) == "danger"
+
+
+def test_near_the_urgent_threshold_is_asked_even_without_a_signal_word() -> None:
+    reasons = ["semantic: concern, close to concern example (p_urgent=0.56, p_concern=0.09)"]
+    assert kind_to_ask(FakeVerdict("concern", 0.6, reasons), "ja det gør jeg", "none", None) == "suicide"
+    assert kind_to_ask(FakeVerdict("concern", 0.4), "jeg har det bare dårligt for tiden", "none", None) is None
+
+
+def test_never_asked_twice_never_when_urgent_and_never_for_none() -> None:
+    verdict = FakeVerdict("concern", 0.6, ['lexicon: "hurt myself" (concern, en)'])
+    assert kind_to_ask(verdict, "i hurt myself sometimes", "none", Asked(pending=False)) is None
+    assert kind_to_ask(verdict, "i hurt myself sometimes", "urgent", None) is None
+    assert kind_to_ask(FakeVerdict("urgent", 0.9), "i hurt myself", "none", None) is None
+    assert kind_to_ask(FakeVerdict("none", 0.1), "what is the deadline", "none", None) is None
+
+
+def test_the_verdicts_own_flag_wins_once_triage_sets_it() -> None:
+    plain = "jeg har det bare dårligt for tiden"
+    assert kind_to_ask(FlaggedVerdict("concern", 0.4, [], True), plain, "none", None) == "suicide"
+    flagged_off = FlaggedVerdict("concern", 0.6, ['lexicon: "hurt myself" (concern, en)'], False)
+    assert kind_to_ask(flagged_off, "i hurt myself", "none", None) is None
