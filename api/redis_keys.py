@@ -9,6 +9,7 @@ lyt:conv:{cid}:recent                 list    conversation TTL      last few scr
 lyt:conv:{cid}:triage                 list    conversation TTL      triage results (JSON) for the handover summary
 lyt:conv:{cid}:notes                  list    conversation TTL      counsellors' private notes
 lyt:conv:{cid}:answered               list    conversation TTL      titles of articles the bot answered with
+lyt:conv:{cid}:cards                  list    conversation TTL      action cards shown (JSON: flow, topic, title, answers)
 lyt:conv:{cid}:safety                 string  conversation TTL      the direct safety question: "pending:{kind}:{asker}" while
                                                                     the answer is awaited, then "answered:{answer}" (asked once)
 lyt:conv:{cid}:emergency              list    <= 24 h, never extended  emergency details: Fernet tokens of the personal data
@@ -83,6 +84,11 @@ def answered_articles(cid: str) -> str:
     return f"{PREFIX}:conv:{cid}:answered"
 
 
+def shown_cards(cid: str) -> str:
+    """Action cards the bot showed, with the answers that chose their steps (handover summary)."""
+    return f"{PREFIX}:conv:{cid}:cards"
+
+
 def emergency_details(cid: str) -> str:
     """Not in `conversation_keys`: its TTL is never refreshed with the conversation's (at most 24 h)."""
     return f"{PREFIX}:conv:{cid}:emergency"
@@ -113,6 +119,7 @@ def conversation_keys(cid: str) -> list[str]:
         triage_log(cid),
         notes(cid),
         answered_articles(cid),
+        shown_cards(cid),
         safety_question(cid),
     ]
 

@@ -9,6 +9,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from api import redis_keys
+from api.services.action_cards import cards_for_summary
 from api.services.alerts import queue_reference
 from api.services.live_chats import live_chats
 from api.services.queue import HandoffQueue, now_ms
@@ -90,6 +91,7 @@ async def handover_summary(redis: Redis, cid: str) -> dict[str, Any]:
         "mode": meta.get("mode", "bot"),
         "counsellor": meta.get("counsellor", ""),
         "answered_articles": await redis.lrange(redis_keys.answered_articles(cid), 0, -1),
+        "action_cards": cards_for_summary(await redis.lrange(redis_keys.shown_cards(cid), 0, -1)),
         "waited_seconds": max(0, (claimed - enqueued) // 1000) if claimed and enqueued else None,
         "notes": [json.loads(n) for n in await redis.lrange(redis_keys.notes(cid), 0, -1)],
         "risk_changes": json.loads(meta.get("risk_changes", "[]")),

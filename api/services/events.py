@@ -23,7 +23,7 @@ from api import redis_keys
 
 Event = dict[str, Any]
 
-EVENT_TYPES = frozenset({"message", "queue", "system", "typing", "ended", "risk"})
+EVENT_TYPES = frozenset({"message", "queue", "system", "typing", "ended", "risk", "action_card"})
 COUNSELLOR_ONLY_FIELDS = ("spans", "risk")
 
 

@@ -26,6 +26,7 @@ from api import redis_keys
 from api.copy import text as copy
 from api.services import conversations as convs
 from api.services import ratelimit, risk_view, safety_question, waiting_room
+from api.services.action_cards import remember_cards
 from api.services.articles import article_catalogue
 from api.services.emergency import keep_if_urgent
 from api.services.events import (
@@ -234,6 +235,9 @@ async def _bot_turn(
             conv.topics = waiting_room.with_latest_topic(conv.topics, page.topic)
             topics = conv.topics
             later.append(lambda pipe: pipe.hset(redis_keys.conversation(conv.cid), "topics", topics))
+    if reply.cards:  # issue 17: the handover summary lists the cards shown and the answers
+        cards, card_ttl = reply.cards, state.settings.conversation_ttl_seconds
+        later.append(lambda pipe: remember_cards(pipe, conv.cid, cards, card_ttl))
     if reply.gap_kind:
         gap = stored_text.strip().lower()[:300]
         ttl = state.settings.conversation_ttl_seconds

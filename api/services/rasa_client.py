@@ -5,6 +5,7 @@ Custom payloads Rasa may send (documented in docs/ARCHITECTURE.md):
   {"lyt": "handoff_offer"}                                    the gateway adds "talk to a person" buttons
   {"lyt": "article", "article": {id,title,url}, "text", "buttons"}   an answer with an article card
   {"lyt": "clarify" | "decline", "text", "buttons"}           recorded as a content gap, then shown
+  {"lyt": "action_card", "flow", "card": {...}, "answers"}      an action_card event (api/services/action_cards.py)
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 
 import aiohttp
 
+from api.services.action_cards import card_answers, card_event
 from api.services.events import Event, bot_event
+from knowledge.helplines import load_helplines
 
 
 class RasaUnavailable(Exception):
@@ -30,6 +33,8 @@ class RasaReply:
     offer_handoff: bool = False
     gap_kind: str | None = None  # "clarify" | "decline" when the bot could not answer
     article: dict[str, str] | None = None
+    # (flow, the action_card event, the answers that chose its steps) for each card shown
+    cards: list[tuple[str, Event, dict[str, str]]] = field(default_factory=list)
 
 
 class RasaClient:
@@ -137,6 +142,11 @@ def _apply_custom(reply: RasaReply, custom: dict[str, Any], text: Any) -> None:
             card = {k: str(article[k]) for k in ("id", "title", "url")}
             reply.article = card
         reply.events.append(bot_event(body, buttons, card))
+    elif kind == "action_card":
+        event = card_event(custom.get("card"), frozenset(load_helplines()))
+        if event is not None:
+            reply.cards.append((str(custom.get("flow") or ""), event, card_answers(custom.get("answers"))))
+            reply.events.append(event)
     elif kind in ("clarify", "decline"):
         reply.gap_kind = str(kind)
         reply.events.append(bot_event(body, buttons))
