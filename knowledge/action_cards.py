@@ -190,7 +190,7 @@ def check_cards(templates: dict[str, CardTemplate] | None = None) -> list[str]:
                 problems.append(f"{where}: link must be https:// or article:")
             if step.helpline and step.helpline not in helplines:
                 problems.append(f"{where}: unknown helpline {step.helpline}")
-            if re.search(r"\d{2}\s?\d{2}\s?\d{2}\s?\d{2}", " ".join(step.text.values())):
+            if re.search(r"(?<!§ )\b(\d{3,}|\d{2,3}(?: \d{2,3})+)\b", " ".join(step.text.values())):
                 problems.append(f"{where}: a phone number in the text (use a helpline id)")
             for slot, allowed in step.when.items():
                 unknown = [v for v in allowed if v not in SLOT_VALUES.get(slot, {})]

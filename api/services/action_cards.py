@@ -4,7 +4,8 @@ The action server sends the custom payload `{"lyt": "action_card", "flow", "card
 (actions/action_cards.py). `card_event` keeps only the contract's fields, with the types the widget
 expects: `{"type": "action_card", "from": "bot", "topic", "title", "steps": [{"text", "link", "helpline"}],
 "lang"}`. A link is kept only when it is one of our own article paths or an https URL; a helpline only as
-a known id (the number comes from knowledge/helplines.yml, never from Rasa). `remember_card` stores what
+a known id, and the gateway adds `helpline_label` ("Politiet 114: 114") from knowledge/helplines.yml by its
+display rule, so a number never comes from Rasa. `remember_card` stores what
 the handover summary lists: the flow, topic, title and the answers that chose the steps (slot values).
 """
 
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from redis.asyncio.client import Pipeline
 
 from api import redis_keys
 from api.services.events import Event
+from knowledge.helplines import Helpline
 
 MAX_STEPS = 12
 MAX_TEXT = 600
@@ -34,11 +37,18 @@ def _link(raw: Any) -> str | None:
     return None
 
 
-def _helpline(raw: Any, known: frozenset[str]) -> str | None:
-    return raw if isinstance(raw, str) and raw in known else None
+def _step(raw: dict[str, Any], helplines: Mapping[str, Helpline], lang: str) -> dict[str, Any]:
+    step: dict[str, Any] = {"text": raw["text"][:MAX_TEXT], "link": _link(raw.get("link")), "helpline": None}
+    helpline = helplines.get(raw["helpline"]) if isinstance(raw.get("helpline"), str) else None
+    if helpline is not None:
+        step["helpline"] = helpline.id
+        label = helpline.display(lang)  # the display rule: a number only at high or medium confidence
+        if label:
+            step["helpline_label"] = label
+    return step
 
 
-def card_event(card: Any, known_helplines: frozenset[str]) -> Event | None:
+def card_event(card: Any, helplines: Mapping[str, Helpline]) -> Event | None:
     """The contract's action_card event from Rasa's card, or None when it is not a usable card."""
     if not isinstance(card, dict):
         return None
@@ -46,18 +56,14 @@ def card_event(card: Any, known_helplines: frozenset[str]) -> Event | None:
     raw_steps = card.get("steps")
     if not isinstance(title, str) or not isinstance(topic, str) or not isinstance(raw_steps, list):
         return None
+    lang = str(card.get("lang")) if card.get("lang") in ("da", "en") else "da"
     steps = [
-        {
-            "text": step["text"][:MAX_TEXT],
-            "link": _link(step.get("link")),
-            "helpline": _helpline(step.get("helpline"), known_helplines),
-        }
+        _step(step, helplines, lang)
         for step in raw_steps[:MAX_STEPS]
         if isinstance(step, dict) and isinstance(step.get("text"), str) and step["text"]
     ]
     if not steps:
         return None
-    lang = card.get("lang") if card.get("lang") in ("da", "en") else "da"
     return {"type": "action_card", "from": "bot", "topic": topic[:60], "title": title[:200], "steps": steps,
             "lang": lang}
 

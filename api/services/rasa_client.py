@@ -143,7 +143,7 @@ def _apply_custom(reply: RasaReply, custom: dict[str, Any], text: Any) -> None:
             reply.article = card
         reply.events.append(bot_event(body, buttons, card))
     elif kind == "action_card":
-        event = card_event(custom.get("card"), frozenset(load_helplines()))
+        event = card_event(custom.get("card"), load_helplines())
         if event is not None:
             reply.cards.append((str(custom.get("flow") or ""), event, card_answers(custom.get("answers"))))
             reply.events.append(event)

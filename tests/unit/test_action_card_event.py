@@ -7,8 +7,9 @@ import json
 from api.services.action_cards import card_event, cards_for_summary
 from api.services.rasa_client import interpret
 from knowledge.action_cards import build_card
+from knowledge.helplines import load_helplines
 
-KNOWN = frozenset({"police_114", "bornetelefonen"})
+KNOWN = load_helplines()
 
 
 def test_rasa_custom_payload_becomes_the_contract_event_and_is_remembered_with_its_answers() -> None:
@@ -19,7 +20,10 @@ def test_rasa_custom_payload_becomes_the_contract_event_and_is_remembered_with_i
     event = reply.events[0]
     assert set(event) == {"type", "from", "topic", "title", "steps", "lang"}
     assert event["type"] == "action_card" and event["from"] == "bot" and event["lang"] == "da"
-    assert all(set(step) == {"text", "link", "helpline"} for step in event["steps"])
+    assert all({"text", "link", "helpline"} <= set(step) <= {"text", "link", "helpline", "helpline_label"}
+               for step in event["steps"])
+    police = next(step for step in event["steps"] if step["helpline"] == "police_114")
+    assert police["helpline_label"] == "Politiet 114: 114"
     assert reply.cards == [("nude_images", event, {"card_age": "under_18", "card_platform": "snapchat"})]
 
 
@@ -27,12 +31,14 @@ def test_only_safe_links_known_helplines_and_answer_ids_survive() -> None:
     event = card_event({"topic": "scams", "title": "T", "lang": "xx", "steps": [
         {"text": "a", "link": "javascript:alert(1)", "helpline": "police_114"},
         {"text": "b", "link": "/articles/phishing-messages-da", "helpline": "call 12345678"},
+        {"text": "d", "link": None, "helpline": "livslinien"},
         {"text": "c", "link": "https://stopncii.org", "helpline": None},
         {"text": "", "link": None},
     ]}, KNOWN)
     assert event is not None and event["lang"] == "da"
-    assert [s["link"] for s in event["steps"]] == [None, "/articles/phishing-messages-da", "https://stopncii.org"]
-    assert [s["helpline"] for s in event["steps"]] == ["police_114", None, None]
+    assert [s["link"] for s in event["steps"]] == [None, "/articles/phishing-messages-da", None, "https://stopncii.org"]
+    assert [s["helpline"] for s in event["steps"]] == ["police_114", None, "livslinien", None]
+    assert event["steps"][2]["helpline_label"] == "Livslinien: https://www.livslinien.dk"  # low confidence: no number
     assert card_event({"title": "no steps", "topic": "x", "steps": []}, KNOWN) is None
     reply = interpret([{"custom": {"lyt": "action_card", "flow": "scam", "card": build_card("scam", {}, "en"),
                                    "answers": {"card_given": "mitid", "card_platform": "Mit navn er Ida", "x": "y"}}}])
