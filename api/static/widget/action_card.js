@@ -1,0 +1,98 @@
+/*! Lyt widget: the action card (issue 17). A plain ES module, no build step.
+ *
+ * buildActionCard(ev, {lang, onHuman}) returns the element for an `action_card` event
+ * {"type": "action_card", "topic", "title", "steps": [{"text", "link", "helpline", "helpline_label"?}], "lang"}:
+ * a labelled region with the title as a heading, the steps as an ordered (numbered) list, links that open
+ * in a new tab (our own /articles/... paths or https URLs only), and a "talk to a person" button that calls
+ * onHuman(). Every server string goes in with textContent. The card carries its own small stylesheet so it
+ * needs nothing from the widget's.
+ */
+
+const TEXT = {
+  da: { steps: "Trin", more: "Læs mere", newTab: "(åbner i en ny fane)", human: "Tal med en person nu",
+        helpline: "Kontakt" },
+  en: { steps: "Steps", more: "Read more", newTab: "(opens in a new tab)", human: "Talk to a person now",
+        helpline: "Contact" },
+};
+
+const STYLE = [
+  ".lyt-card{border:1px solid #5b5b66;border-radius:10px;padding:10px 12px;margin-top:6px;background:#fff;color:#1d1d24;max-width:100%;box-sizing:border-box}",
+  ".lyt-card h3{font-size:1rem;margin:0 0 6px;line-height:1.3}",
+  ".lyt-card ol{margin:0;padding-left:1.4em}",
+  ".lyt-card li{margin:0 0 8px;line-height:1.4;overflow-wrap:anywhere}",
+  ".lyt-card a{color:#0b4fa8;text-decoration:underline}",
+  ".lyt-card a:focus-visible,.lyt-card button:focus-visible{outline:3px solid #0b4fa8;outline-offset:2px}",
+  ".lyt-card .lyt-card-helpline{display:block;font-weight:600}",
+  ".lyt-card button{margin-top:4px;min-height:44px;padding:8px 14px;border-radius:8px;border:0;background:#1f5f3a;color:#fff;font:inherit;cursor:pointer;width:100%}",
+  ".lyt-card .lyt-sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0;padding:0}",
+].join("\n");
+
+const ARTICLE_PATH = /^\/articles\/[a-z0-9-]{1,120}$/;
+let cardCount = 0;
+
+/** A link we allow on a card: our own article path (made absolute against `base`) or an https URL. */
+export function safeCardLink(raw, base) {
+  if (typeof raw !== "string") return null;
+  try {
+    if (ARTICLE_PATH.test(raw)) return new URL(raw, base || location.href).href;
+    const url = new URL(raw);
+    return url.protocol === "https:" ? url.href : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+function node(tag, cls, text) {
+  const n = document.createElement(tag);
+  if (cls) n.className = cls;
+  if (text != null) n.textContent = text;
+  return n;
+}
+
+/** The card element for an action_card event. `opts.base`: the gateway origin for article links. */
+export function buildActionCard(ev, opts = {}) {
+  const lang = ev && (ev.lang === "en" || ev.lang === "da") ? ev.lang : opts.lang === "en" ? "en" : "da";
+  const t = TEXT[lang];
+  const id = "lyt-card-" + ++cardCount;
+  const card = node("section", "lyt-card");
+  card.setAttribute("lang", lang);
+  card.setAttribute("aria-labelledby", id);
+  card.setAttribute("data-lyt-action-card", typeof ev.topic === "string" ? ev.topic : "");
+  const style = node("style", null, STYLE);
+  card.appendChild(style);
+  const title = node("h3", null, typeof ev.title === "string" ? ev.title : t.steps);
+  title.id = id;
+  card.appendChild(title);
+  const list = node("ol");
+  (Array.isArray(ev.steps) ? ev.steps : []).slice(0, 12).forEach((step) => {
+    if (!step || typeof step.text !== "string" || !step.text) return;
+    const item = node("li");
+    item.appendChild(node("span", null, step.text + " "));
+    if (typeof step.helpline_label === "string" && step.helpline_label) {
+      item.appendChild(node("span", "lyt-card-helpline", step.helpline_label));
+    }
+    const href = safeCardLink(step.link, opts.base);
+    if (href) {
+      const a = node("a");
+      a.href = href;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      let host = "";
+      try { host = new URL(href).hostname; } catch (e) { host = ""; }
+      const own = ARTICLE_PATH.test(step.link);
+      a.appendChild(node("span", null, own ? t.more : host));
+      a.appendChild(node("span", "lyt-sr", ": " + step.text.slice(0, 60) + " " + t.newTab));
+      item.appendChild(a);
+    }
+    list.appendChild(item);
+  });
+  card.appendChild(list);
+  const human = node("button", null, t.human);
+  human.type = "button";
+  human.setAttribute("data-lyt-card-human", "");
+  human.addEventListener("click", () => {
+    if (typeof opts.onHuman === "function") opts.onHuman();
+  });
+  card.appendChild(human);
+  return card;
+}
