@@ -262,7 +262,6 @@ def connections(procs: Processes, sizes: Sizes) -> dict[str, Any]:
     return result
 
 
-def soak(procs: Processes, sizes: Sizes) -> dict[str, Any]:
 def queue_push(procs: Processes, sizes: Sizes) -> dict[str, Any]:
     """Live queue positions: `connections` waiting sockets on one gateway, each moved by every change."""
     from bench.bench_queue_push import queue_push as measure_queue_push
@@ -276,6 +275,7 @@ def queue_push(procs: Processes, sizes: Sizes) -> dict[str, Any]:
     return {"queue_push": result}
 
 
+def soak(procs: Processes, sizes: Sizes) -> dict[str, Any]:
     """Not in the default run: minutes of steady load, memory growth, a scan of Redis (bench/bench_soak.py)."""
     from bench.bench_soak import run_stack
 
