@@ -12,4 +12,8 @@ COPY api api
 COPY actions actions
 COPY knowledge knowledge
 RUN pip install --no-cache-dir --no-deps -e . && lyt kb build
+# Run as an unprivileged user (docker-compose.yml sets the same uid); only var/ is writable.
+RUN useradd --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin lyt \
+ && mkdir -p /app/var && chown -R 10001:10001 /app/var
+USER 10001:10001
 EXPOSE 8000 5055

@@ -46,6 +46,12 @@ def redis_command(port: int, data_dir: Path, appendonly: bool = True) -> list[st
         "",
         "--protected-mode",
         "yes",
+        # Queue data must never be evicted: when full, Redis refuses writes (the gateway answers 503 with
+        # the safety text) instead of silently dropping a waiting chat. Same as docker-compose.yml.
+        "--maxmemory",
+        os.environ.get("LYT_REDIS_MAXMEMORY", "512mb"),
+        "--maxmemory-policy",
+        "noeviction",
     ]
 
 

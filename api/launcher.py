@@ -38,7 +38,14 @@ RASA_BIN = str(REPO_ROOT / ".venv-rasa" / "bin" / "rasa")
 SUPERVISORD = str(REPO_ROOT / ".venv" / "bin" / "supervisord")
 # How every gateway is served (make run, tests, benchmarks, docker-compose.yml). No per-message deflate:
 # events are small JSON, and each socket's zlib state cost ~46 kB of the ~66 kB an idle socket took.
-GATEWAY_UVICORN_OPTIONS = ("--no-access-log", "--ws-max-size", "65536", "--ws-per-message-deflate", "false")
+GATEWAY_UVICORN_OPTIONS = (
+    "--no-access-log",
+    "--no-proxy-headers",
+    "--ws-max-size",
+    "65536",
+    "--ws-per-message-deflate",
+    "false",
+)
 # The ports `make run` binds, and the variable that moves each.
 PORT_VARIABLES = {"gateway": "LYT_PORT", "rasa": "LYT_RASA_PORT", "action server": "LYT_ACTIONS_PORT"}
 START_RETRIES = 10

@@ -20,6 +20,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from api.body_limit import BodySizeLimitMiddleware
+from api.client_address import SharedSalt, trusted_proxy_middleware
 from api.logging_setup import configure_logging
 from api.middleware import ObserveMiddleware
 from api.routers import articles, auth, conversations, counsellors, emergency, health, pages, planning
@@ -29,7 +31,7 @@ from api.services.hours import parse_opening_hours
 from api.services.hub import Hub
 from api.services.queue import HandoffQueue
 from api.services.rasa_client import RasaClient
-from api.services.ratelimit import IpHasher
+from api.services.socket_slots import SocketSlots
 from api.settings import REPO_ROOT, Settings, get_settings
 from api.state import AppState, TriageJudge, triage_thread
 
@@ -109,10 +111,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         triage_thread=triage_thread(settings.triage_nice),
         emergency_vault=app.state.emergency_vault,
     )
+    app.state.socket_slots = SocketSlots(redis)  # caps on open sockets per chat and per counsellor
     hub = Hub(redis)
     hub.start()
     app.state.hub = hub
     reaper = asyncio.create_task(_reap_forever(queue))
+    salt: SharedSalt = app.state.ip_hasher
+    try:
+        await salt.refresh(redis)  # before the first request: every replica hashes addresses alike
+    except RedisError as exc:  # Redis down at start: the refresher retries; the safety path still serves
+        log.warning("rate salt: redis error %s", type(exc).__name__)
+    salt_refresher = asyncio.create_task(salt.refresh_forever(redis))
     # Urgent-wait alerts (webhook, youth notice) and live queue positions: in every replica (claims dedupe).
     app.state.live_safety = start_live_safety(settings, redis, queue, hub, app.state.lyt.opening_hours)
     release_free_heap()
@@ -122,8 +131,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await app.state.live_safety.stop()
         reaper.cancel()
+        salt_refresher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await reaper
+        with contextlib.suppress(asyncio.CancelledError):
+            await salt_refresher
         await hub.stop()
         await rasa.close()
         app.state.lyt.triage_thread.shutdown(wait=False, cancel_futures=True)
@@ -133,14 +145,19 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging()
+    production = settings.env == "production"
     app = FastAPI(
         title="Lyt gateway",
         version="0.1.0",
         description="Anonymous chat for young people: conversations, triage, handoff queue, counsellors.",
         lifespan=lifespan,
+        # The API description is for developers: not served in production (docs/SECURITY.md).
+        docs_url=None if production else "/docs",
+        redoc_url=None if production else "/redoc",
+        openapi_url=None if production else "/openapi.json",
     )
     app.state.settings = settings
-    app.state.ip_hasher = IpHasher()
+    app.state.ip_hasher = SharedSalt()  # one salt for every replica, from Redis (refreshed in the lifespan)
     # Before anything else starts: production refuses to run without LYT_EMERGENCY_KEY (when enabled).
     app.state.emergency_vault = load_vault(settings)
     if settings.cors_origins:
@@ -152,6 +169,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     app.add_middleware(ObserveMiddleware)
+    # Outermost first: a body over the cap gets 413 before anything reads it; forwarded headers count only
+    # from LYT_TRUSTED_PROXIES (uvicorn runs with --no-proxy-headers).
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(trusted_proxy_middleware, trusted=settings.trusted_proxies)
 
     @app.exception_handler(RedisError)
     async def redis_down(request: Request, exc: RedisError) -> JSONResponse:

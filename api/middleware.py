@@ -31,6 +31,7 @@ class ObserveMiddleware:
             return
         started = time.perf_counter()
         status_code = 500
+        api_path = str(scope.get("path", "")).startswith("/api/")
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status_code
@@ -39,6 +40,8 @@ class ObserveMiddleware:
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                if api_path and b"cache-control" not in present:  # transcripts, tokens: never in a cache
+                    headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
 

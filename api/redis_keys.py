@@ -23,8 +23,16 @@ lyt:counsellor:{name}:held_urgent     set     lease-refreshed       the urgent o
 lyt:counsellors:online                zset    none                  name -> last heartbeat ms
 lyt:stats:waits:{band}                hash    none (aggregate)      EWMA of waits per band
 lyt:stats:day:{yyyymmdd}              hash    8 days                aggregate counters for charts (no ids)
-lyt:kb:feedback                       hash    none (aggregate)      "{article}:{yes|no}" -> count
-lyt:kb:gaps                           zset    30 days per member    scrubbed unanswered questions -> count
+lyt:kb:feedback                       hash    conversation TTL      "{article id}:{yes|no}" -> count (article ids only, never text)
+lyt:kb:gaps                           zset    30 days per member    "{ms}:{nonce}:{scrubbed question}", score = ms; pruned by
+                                                                    score on every write, capped at KB_GAPS_MAX members
+lyt:conv:{cid}:gaps                   list    conversation TTL      this conversation's members of lyt:kb:gaps (removed with it)
+lyt:deleted:{hash}                    string  DELETED_TTL (15 min)  tombstone of a deleted conversation ({hash}: sha256 of the
+                                                                    cid); every late writer (gateway, Rasa's tracker store)
+                                                                    checks it and erases what it wrote
+lyt:ratesalt:{day}                    string  25 hours              the salt all replicas hash client addresses with today
+lyt:conv:{cid}:sockets                zset    60 s lease (renewed)  open youth sockets of one chat: socket id -> lease expiry ms
+lyt:counsellor:{name}:sockets         zset    60 s lease (renewed)  open sockets of one counsellor (dashboard and chats)
 lyt:ratelimit:{bucket}                string  <= 1 hour            counters keyed by a salted hash, never a raw IP
 lyt:audit:emergency:{yyyymmdd}        list    90 days               reads of emergency details (JSON: who, when, conversation
                                                                     reference, how many values; never a value)
@@ -121,6 +129,7 @@ def conversation_keys(cid: str) -> list[str]:
         answered_articles(cid),
         shown_cards(cid),
         safety_question(cid),
+        conversation_gaps(cid),
     ]
 
 
@@ -168,3 +177,29 @@ def alert_claim(kind: str, hashed_cid: str) -> str:
 
 def rasa_tracker(cid: str) -> str:
     return f"{RASA_TRACKER_PREFIX}:tracker:{cid}"
+
+KB_GAPS_MAX = 5000
+DELETED_TTL_SECONDS = 15 * 60
+
+
+def conversation_gaps(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:gaps"
+
+
+def deleted(cid: str) -> str:
+    """The tombstone of a deleted conversation. Rasa's tracker store builds the same name (bot/tracker_store.py)."""
+    import hashlib
+
+    return f"{PREFIX}:deleted:{hashlib.sha256(cid.encode()).hexdigest()[:32]}"
+
+
+def rate_salt(day: int) -> str:
+    return f"{PREFIX}:ratesalt:{day}"
+
+
+def conversation_sockets(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:sockets"
+
+
+def counsellor_sockets(name: str) -> str:
+    return f"{PREFIX}:counsellor:{name}:sockets"

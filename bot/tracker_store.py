@@ -22,6 +22,7 @@ the rasa/rasa image where bot/ is mounted.)
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from typing import Any
 
@@ -35,6 +36,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot import rasa_speedups
 
 DEFAULT_MAX_TURNS = 5
+
+
+def deleted_key(sender_id: str) -> str:
+    """The gateway's tombstone of a deleted conversation (api/redis_keys.py `deleted`, same name)."""
+    return "lyt:deleted:" + hashlib.sha256(sender_id.encode()).hexdigest()[:32]
 
 
 class BoundedRedisTrackerStore(RedisTrackerStore):
@@ -72,11 +78,15 @@ class BoundedRedisTrackerStore(RedisTrackerStore):
         await self.stream_events(tracker)
         bounded = bound_tracker(tracker, self.max_turns, self.domain)
         expiry = timeout or self.record_exp
-        self.red.set(
-            self.key_prefix + tracker.sender_id,
-            self.serialise_tracker(bounded),
-            ex=int(expiry) if expiry else None,
-        )
+        key = self.key_prefix + tracker.sender_id
+        # "Delete my chat" during this turn: the gateway left a tombstone before erasing. Checked in the
+        # same transaction as the write; a delete after it erases this key itself.
+        pipe = self.red.pipeline(transaction=True)
+        pipe.exists(deleted_key(tracker.sender_id))
+        pipe.set(key, self.serialise_tracker(bounded), ex=int(expiry) if expiry else None)
+        was_deleted, _ = pipe.execute()
+        if was_deleted:
+            self.red.delete(key)
 
     def deserialise_tracker(self, sender_id: str, serialised_tracker: str | bytes) -> DialogueStateTracker | None:
         """Like TrackerStore.deserialise_tracker, with cached event class lookup."""

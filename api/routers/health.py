@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, HTTPException, Response, status
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -37,5 +39,14 @@ async def readyz(state: StateDep) -> JSONResponse:
 
 
 @router.get("/metrics")
-async def metrics() -> Response:
+async def metrics(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> Response:
+    """Prometheus metrics. In production only with `Authorization: Bearer <LYT_METRICS_TOKEN>` (404 without
+    the setting, 401 with a wrong token); elsewhere open."""
+    if state.settings.env == "production":
+        expected = state.settings.metrics_token.get_secret_value() if state.settings.metrics_token else ""
+        if not expected:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Not Found")
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "metrics need their token")
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -130,11 +130,36 @@ def add_conversation_update(pipe: Pipeline, cid: str, ttl_seconds: int, **fields
 async def delete_conversation(redis: Redis, cid: str) -> None:
     """Erase every key of the conversation, Rasa's tracker and emergency details included, and drop it from
     the queue."""
-    await redis.delete(
-        *redis_keys.conversation_keys(cid), redis_keys.rasa_tracker(cid), redis_keys.emergency_details(cid)
-    )
-    await redis.zrem(redis_keys.QUEUE, cid)
-    await redis.zrem(redis_keys.QUEUE_LEASES, cid)
+    # The tombstone first: a bot turn still in flight (the gateway's final writes, Rasa's tracker save)
+    # checks it after writing and erases what it wrote (`erase_if_deleted`).
+    await redis.set(redis_keys.deleted(cid), "1", ex=redis_keys.DELETED_TTL_SECONDS)
+    await erase(redis, cid)
+
+
+async def erase(redis: Redis, cid: str, *extra_keys: str) -> None:
+    gaps = await redis.lrange(redis_keys.conversation_gaps(cid), 0, -1)
+    async with redis.pipeline(transaction=True) as pipe:
+        if gaps:
+            pipe.zrem(redis_keys.KB_GAPS, *gaps)
+        pipe.delete(
+            *redis_keys.conversation_keys(cid),
+            redis_keys.rasa_tracker(cid),
+            redis_keys.emergency_details(cid),
+            redis_keys.conversation_sockets(cid),
+            *extra_keys,
+        )
+        pipe.zrem(redis_keys.QUEUE, cid)
+        pipe.zrem(redis_keys.QUEUE_LEASES, cid)
+        await pipe.execute()
+
+
+async def erase_if_deleted(redis: Redis, cid: str, *extra_keys: str) -> bool:
+    """For late writers: called after their writes. When the conversation was deleted meanwhile, erase it
+    again (whatever the writes recreated) and say so. A delete after this check erases everything itself."""
+    if not await redis.exists(redis_keys.deleted(cid)):
+        return False
+    await erase(redis, cid, *extra_keys)
+    return True
 
 
 def _decode(data: dict[bytes, bytes] | dict[str, str]) -> dict[str, str]:

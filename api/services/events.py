@@ -45,6 +45,11 @@ def bot_event(text: str | None, buttons: Sequence[dict[str, str]] = (), article:
     return event
 
 
+# Every append trims the stream (approximately, `XADD ... MAXLEN ~`): a flood of /handoff calls or
+# messages cannot grow one conversation's stream without bound. Far above any real chat.
+EVENTS_MAXLEN = 5000
+
+
 async def append_events(
     redis: Redis, cid: str, events: Sequence[Event], ttl_seconds: int, publish: bool = True
 ) -> list[Event]:
@@ -55,7 +60,7 @@ async def append_events(
     stream = redis_keys.events(cid)
     async with redis.pipeline(transaction=True) as pipe:
         for event in events:
-            pipe.xadd(stream, {"e": json.dumps(event, ensure_ascii=False)})
+            pipe.xadd(stream, {"e": json.dumps(event, ensure_ascii=False)}, maxlen=EVENTS_MAXLEN, approximate=True)
         pipe.expire(stream, ttl_seconds)
         results = await pipe.execute()
     stored: list[Event] = []

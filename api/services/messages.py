@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -165,7 +166,23 @@ async def handle_youth_message(
             pipe.publish(redis_keys.DASHBOARD_CHANNEL, "risk")
         await pipe.execute()
     await keep_if_urgent(state, conv.cid, level, scrubbed.found)  # emergency details, encrypted, <= 24 h
+    # "Delete my chat" during this turn: whatever the writes above recreated is erased again (tombstone).
+    if await convs.erase_if_deleted(redis, conv.cid, *([hand_over.key] if hand_over else [])):
+        return []
     return youth_events(stored)
+
+
+def add_gap(pipe: Pipeline, cid: str, gap: str, ttl: int) -> None:
+    """One unanswered (scrubbed) question for curators, expiring on its own after `ttl` seconds; listed
+    under the conversation too, so that "delete my chat" removes it."""
+    now_ms = int(time.time() * 1000)
+    member = f"{now_ms}:{secrets.token_hex(4)}:{gap}"
+    pipe.zadd(redis_keys.KB_GAPS, {member: now_ms})
+    pipe.zremrangebyscore(redis_keys.KB_GAPS, "-inf", now_ms - ttl * 1000)
+    pipe.zremrangebyrank(redis_keys.KB_GAPS, 0, -redis_keys.KB_GAPS_MAX - 1)
+    pipe.expire(redis_keys.KB_GAPS, ttl)
+    pipe.rpush(redis_keys.conversation_gaps(cid), member)
+    pipe.expire(redis_keys.conversation_gaps(cid), ttl)
 
 
 async def _replay(state: AppState, cid: str, client_msg_id: str) -> list[Event]:
@@ -241,7 +258,7 @@ async def _bot_turn(
     if reply.gap_kind:
         gap = stored_text.strip().lower()[:300]
         ttl = state.settings.conversation_ttl_seconds
-        later.append(lambda pipe: pipe.zincrby(redis_keys.KB_GAPS, 1, gap).expire(redis_keys.KB_GAPS, ttl))
+        later.append(lambda pipe: add_gap(pipe, conv.cid, gap, ttl))
     if reply.offer_handoff:
         events.append(system_event(copy("talk_to_person", lang), [_person_button(lang)]))
     if reply.handoff_reason:
@@ -326,10 +343,13 @@ async def _feedback(state: AppState, command: str, lang: str) -> list[Event]:
         data: dict[str, Any] = json.loads(command[len("/feedback") :] or "{}")
     except ValueError:
         data = {}
-    article = str(data.get("article", ""))[:120]
+    article = str(data.get("article", ""))
     helpful = "yes" if str(data.get("helpful", "")).lower() in ("yes", "ja", "true", "1") else "no"
-    if article:
-        await state.redis.hincrby(redis_keys.KB_FEEDBACK, f"{article}:{helpful}", 1)
+    if article in article_catalogue():  # a known article id only: never text the young person typed
+        async with state.redis.pipeline(transaction=False) as pipe:
+            pipe.hincrby(redis_keys.KB_FEEDBACK, f"{article}:{helpful}", 1)
+            pipe.expire(redis_keys.KB_FEEDBACK, state.settings.conversation_ttl_seconds)
+            await pipe.execute()
     return [bot_event(copy("feedback_thanks", lang))]
 
 

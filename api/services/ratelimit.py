@@ -1,14 +1,11 @@
 """Fixed-window rate limits in Redis, keyed never by a raw IP.
 
-IPs are reduced to an HMAC with a salt that lives only in this process's memory and rotates daily;
-the resulting keys expire within the window.
+Client addresses are reduced to an HMAC with a salt all replicas share, rotated daily
+(api/client_address.py `SharedSalt`); the resulting keys expire within the window.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import time
 from typing import Any
 
@@ -16,18 +13,6 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from api import redis_keys
-
-
-class IpHasher:
-    def __init__(self) -> None:
-        self._day = -1
-        self._salt = b""
-
-    def hash(self, ip: str) -> str:
-        day = int(time.time() // 86400)
-        if day != self._day:
-            self._day, self._salt = day, secrets.token_bytes(32)
-        return hmac.new(self._salt, ip.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 async def hit(redis: Redis, bucket: str, limit: int, window_seconds: int) -> bool:

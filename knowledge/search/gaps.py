@@ -1,7 +1,8 @@
 """Content gaps for curators: the questions the bot could not answer, and the answers rated unhelpful.
 
 The gateway records them in Redis (api/redis_keys.py):
-  lyt:kb:gaps      zset  scrubbed, lower-cased unanswered question -> count (clarify or decline)
+  lyt:kb:gaps      zset  "{ms}:{nonce}:{scrubbed, lower-cased unanswered question}" -> ms (clarify or
+                         decline); one member per time asked, so that each expires on its own (30 days)
   lyt:kb:feedback  hash  "{article id}:{yes|no}" -> count
 `gaps_report()` reads both with any redis-py style client (`zrevrange`, `hgetall`) and, when given a
 knowledge base, adds the closest topic to each question so curators see where an article is missing.
@@ -52,13 +53,17 @@ def _text(value: Any) -> str:
 def gaps_report(redis_client: Any, limit: int = 50, kb: KnowledgeBase | None = None) -> GapsReport:
     """The `limit` most frequent unanswered questions, and per-article feedback (most unhelpful first)."""
     report = GapsReport()
-    for member, score in redis_client.zrevrange(GAPS_KEY, 0, max(limit - 1, 0), withscores=True):
-        question = _text(member)
+    asked: Counter[str] = Counter()
+    for member in redis_client.zrange(GAPS_KEY, 0, -1):
+        parts = _text(member).split(":", 2)
+        if len(parts) == 3:
+            asked[parts[2]] += 1
+    for question, count in asked.most_common(max(limit, 0)):
         topic = None
         if kb is not None:
             candidates = kb.answer(question).candidates
             topic = candidates[0].topic if candidates else None
-        report.gaps.append(Gap(question, int(float(score)), topic))
+        report.gaps.append(Gap(question, count, topic))
     counts: dict[str, dict[str, int]] = {}
     for field_name, value in (redis_client.hgetall(FEEDBACK_KEY) or {}).items():
         article, _, verdict = _text(field_name).rpartition(":")

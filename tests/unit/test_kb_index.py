@@ -205,8 +205,9 @@ def test_detect_is_none_without_signal() -> None:
 
 
 def test_gaps_report_reads_what_the_gateway_records(redis_client: redis.Redis, kb: KnowledgeBase) -> None:
-    redis_client.zincrby(GAPS_KEY, 3, "hvordan laver man pandekager")
-    redis_client.zincrby(GAPS_KEY, 1, "i cant sleep")
+    for n in range(3):  # the gateway's format (api/services/messages.py add_gap): one member per time asked
+        redis_client.zadd(GAPS_KEY, {f"{1000 + n}:ab{n}:hvordan laver man pandekager": 1000 + n})
+    redis_client.zadd(GAPS_KEY, {"2000:cd:i cant sleep": 2000})
     redis_client.hset(FEEDBACK_KEY, mapping={"phone-at-night-en:no": 4, "phone-at-night-en:yes": 1, "x-da:yes": 2})
     report = gaps_report(redis_client, limit=10, kb=kb)
     assert [(g.question, g.count) for g in report.gaps] == [("hvordan laver man pandekager", 3), ("i cant sleep", 1)]
