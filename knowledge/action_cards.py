@@ -87,6 +87,11 @@ class CardTemplate:
     steps: tuple[CardStep, ...]
 
 
+UNKNOWN_WORDS = {"da": "ved ikke", "en": "does not know"}
+for _values in SLOT_VALUES.values():
+    _values["unknown"] = UNKNOWN_WORDS  # an answer the bot could not read, or "ved ikke"
+
+
 def _step(raw: dict[str, Any]) -> CardStep:
     when = {str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v])) for k, v in (raw.get("when") or {}).items()}
     return CardStep(

@@ -1,0 +1,146 @@
+"""Read a guided flow's answers from what a young person writes (issue 17), Danish and English.
+
+`extract_answers(text, requested)` returns slot name -> value id for every card slot the text clearly
+states ("nogen har lagt mit nøgenbillede på insta, jeg er 15" -> platform instagram, age under_18, image
+online). A plain yes/no/don't-know only counts for the slot being asked (`requested`). Buttons send
+short words that these patterns read, so buttons and free text go the same way. A current age of 18 or
+more is not read as the age in the image (the image may be older): the form then asks.
+"""
+
+from __future__ import annotations
+
+import re
+
+FLOW_SLOTS: dict[str, tuple[str, ...]] = {
+    "nude_images": ("card_age", "card_image_status", "card_platform"),
+    "sextortion": ("card_platform",),
+    "hacked_account": ("card_platform", "card_contact_changed"),
+    "cyberbullying": ("card_platform", "card_school"),
+    "grooming": ("card_meeting",),
+    "scam": ("card_given",),
+}
+FORM_OF_FLOW = {flow: f"{flow}_form" for flow in FLOW_SLOTS}
+FLOW_OF_FORM = {form: flow for flow, form in FORM_OF_FLOW.items()}
+
+_I = re.IGNORECASE
+PLATFORMS = (
+    ("instagram", re.compile(r"\b(insta(gram)?|ig)\b", _I)),
+    ("snapchat", re.compile(r"\b(snap(chat)?|sc)\b", _I)),
+    ("tiktok", re.compile(r"\b(tik ?tok|tt)\b", _I)),
+    ("discord", re.compile(r"\bdiscord\b", _I)),
+    ("facebook", re.compile(r"\b(facebook|fb|messenger)\b", _I)),
+    ("other", re.compile(r"\b(andet|anden app|en anden|other|another app|whatsapp|telegram|reddit|twitter|steam|"
+                         r"roblox|fortnite|youtube|bereal|kik|omegle|x\.com)\b", _I)),
+)
+UNDER_18 = re.compile(r"\b(under 18|u18|yngre end 18|younger than 18|var (1[0-7]|[5-9]) år|was (1[0-7]|[5-9]))\b", _I)
+OVER_18 = re.compile(r"\b(over 18|18 eller (over|ældre)|18 or (over|older)|voksen|adult)\b", _I)
+CURRENT_AGE = re.compile(r"\b(?:jeg er|i'?m|i am|er|age)\s+(\d{1,2})\b|\b(\d{1,2})\s*(?:år|years? old|yo|y/o)\b", _I)
+THREATENED = re.compile(r"\b(true[rt]?|trussel|truet|threat\w*|vil dele|will (share|post)|gonna (share|post)|"
+                        r"afpress\w*|blackmail\w*)", _I)
+ONLINE = re.compile(r"\b(delt|deler|lagt|lagde|postet|posted|shared|sharing|leaked|lækket|spredt|sendt rundt|"
+                    r"sent around|online|ude på|er ude|ligger på|uploaded|uploadet|everyone has seen|alle har set)\b", _I)
+GIVEN = (
+    ("mitid", re.compile(r"\b(mit ?id|nem ?id)\b", _I)),
+    ("codes", re.compile(r"\b(kode[rn]?|koden|codes?|pin|password|adgangskode|engangskode)\b", _I)),
+    ("card", re.compile(r"\b(kort\w*|card|cvv|kreditkort|dankort|visa)\b", _I)),
+    ("money", re.compile(r"\b(penge|kr|kroner|mobilepay|betalt|betalte|overført|money|paid|sent \$?\d+|dollars?|"
+                         r"euro|\d+ ?kr)\b", _I)),
+    ("nothing", re.compile(r"\b(intet|ingenting|ikke noget|nothing|none)\b", _I)),
+)
+SCHOOL = re.compile(r"\b(skole\w*|klasse\w*|school|class(mates?)?|årgang)\b", _I)
+NOT_SCHOOL = re.compile(r"\b(ikke (fra|på) (min )?skole|not (from|at) (my )?school|fremmede|strangers)\b", _I)
+MEETING_SOON = re.compile(r"\b(i dag|i morgen|i aften|i nat|weekend\w*|snart|på (mandag|tirsdag|onsdag|torsdag|"
+                          r"fredag|lørdag|søndag)|today|tomorrow|tonight|this weekend|soon|on (monday|tuesday|"
+                          r"wednesday|thursday|friday|saturday|sunday))\b", _I)
+MEETING_LATER = re.compile(r"\b(senere|måske|engang|later|maybe|some ?day|at some point)\b", _I)
+MEETING_WORD = re.compile(r"\b(mødes|møde[sr]?|ses|meet\w*|hang ?out|date)\b", _I)
+CONTACT_CHANGED = re.compile(r"\b(ændret|skiftet|changed)\b.*\b(mail|e-?mail|nummer|telefonnummer|number|phone)\b|"
+                             r"\b(mail|e-?mail|nummer|number|phone)\b.*\b(ændret|skiftet|changed)\b", _I)
+CONTACT_SAME = re.compile(r"\b(ikke ændret|not changed|same|samme|kan stadig logge ind|can still log in)\b", _I)
+YES = re.compile(r"^\W*(ja|jah|jep|jo|ja da|yes|yeah|yep|ya|yup)\b", _I)
+NO = re.compile(r"^\W*(nej|nope|næ|nah|no|ikke)\b", _I)
+UNKNOWN = re.compile(r"\b(ved ikke|ved det ikke|aner det ikke|idk|i don'?t know|dunno|not sure|usikker|"
+                     r"kan ikke huske|can'?t remember)\b", _I)
+
+
+def _platform(text: str) -> str | None:
+    return next((value for value, pattern in PLATFORMS if pattern.search(text)), None)
+
+
+def _age(text: str) -> str | None:
+    if UNDER_18.search(text):
+        return "under_18"
+    if OVER_18.search(text):
+        return "over_18"
+    for match in CURRENT_AGE.finditer(text):
+        age = int(match.group(1) or match.group(2))
+        if 8 <= age < 18:
+            return "under_18"  # under 18 now: under 18 in the image too
+    return None
+
+
+def _image_status(text: str) -> str | None:
+    if THREATENED.search(text):
+        return "threatened"
+    if ONLINE.search(text):
+        return "online"
+    return None
+
+
+def _given(text: str) -> str | None:
+    return next((value for value, pattern in GIVEN if pattern.search(text)), None)
+
+
+def _school(text: str, asked: bool) -> str | None:
+    if NOT_SCHOOL.search(text):
+        return "no"
+    if SCHOOL.search(text):
+        return "yes"
+    return _yes_no(text) if asked else None
+
+
+def _meeting(text: str, asked: bool) -> str | None:
+    if asked or MEETING_WORD.search(text):
+        if MEETING_SOON.search(text):
+            return "soon"
+        if MEETING_LATER.search(text):
+            return "later"
+    if asked:
+        answer = _yes_no(text)
+        return {"yes": "soon", "no": "no"}.get(answer or "")  # "yes" without a when: treat as soon
+    return None
+
+
+def _contact_changed(text: str, asked: bool) -> str | None:
+    if CONTACT_SAME.search(text):
+        return "no"
+    if CONTACT_CHANGED.search(text):
+        return "yes"
+    return _yes_no(text) if asked else None
+
+
+def _yes_no(text: str) -> str | None:
+    if YES.search(text):
+        return "yes"
+    if NO.search(text):
+        return "no"
+    return None
+
+
+def extract_answers(text: str, requested: str | None = None) -> dict[str, str]:
+    """Every card slot `text` states; `requested` is the slot the bot just asked for (or None)."""
+    text = text or ""
+    found: dict[str, str | None] = {
+        "card_platform": _platform(text),
+        "card_age": _age(text),
+        "card_image_status": _image_status(text),
+        "card_given": _given(text),
+        "card_school": _school(text, requested == "card_school"),
+        "card_meeting": _meeting(text, requested == "card_meeting"),
+        "card_contact_changed": _contact_changed(text, requested == "card_contact_changed"),
+    }
+    if requested == "card_age" and found["card_age"] is None:
+        found["card_age"] = {"yes": "under_18", "no": "over_18"}.get(_yes_no(text) or "")
+    if requested and found.get(requested) is None and UNKNOWN.search(text):
+        found[requested] = "unknown"
+    return {slot: value for slot, value in found.items() if value is not None}
