@@ -9,7 +9,8 @@ from fastapi.security import OAuth2PasswordBearer
 from redis.asyncio import Redis
 
 from api.services import conversations as convs
-from api.services.auth import Counsellor, decode_token
+from api.services.accounts import authenticate_counsellor
+from api.services.auth import Counsellor
 from api.settings import Settings
 from api.state import AppState
 
@@ -66,7 +67,8 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
 
 
 async def current_counsellor(state: StateDep, token: Annotated[str, Depends(oauth2_scheme)]) -> Counsellor:
-    counsellor = decode_token(state.settings, token)
+    # The token (signature, exp, iat, sub) and the account (not disabled, tokens not voided): one HMGET.
+    counsellor = await authenticate_counsellor(state.redis, state.settings, token)
     if counsellor is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or expired token", {"WWW-Authenticate": "Bearer"})
     return counsellor

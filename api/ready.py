@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from api.services.accounts import create_account
+from api.settings import get_settings
 
 POLL_SECONDS = 1.0
 PROGRESS_EVERY_SECONDS = 15.0
@@ -58,9 +59,10 @@ def announce(base: str) -> None:
         f"  API docs:             {base}/docs",
         f"  Readiness:            {base}/readyz",
     ]
-    if os.environ.get("LYT_ENV", "development") == "development":
+    settings = get_settings()  # the settings object (environment and .env), not os.environ alone
+    if settings.is_development:
         password = secrets.token_urlsafe(9)
-        asyncio.run(create_account(os.environ["REDIS_URL"], "demo", password, "supervisor"))
+        asyncio.run(create_account(settings.redis_url, "demo", password, "supervisor"))
         lines.append(f"  Demo counsellor login (development only): demo / {password}")
     lines.append("Press Ctrl-C to stop everything.")
     print("\n".join(lines), flush=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.secret_rules import WeakSecretError, production_secret_problems, redis_password
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +40,8 @@ class Settings(BaseSettings):
     conversations_per_ip_hour: int = Field(20, alias="LYT_CONVERSATIONS_PER_IP_HOUR")
     jwt_secret: str = Field("dev-only-change-me-0123456789abcdef", alias="LYT_JWT_SECRET")
     jwt_previous_secret: str | None = Field(None, alias="LYT_JWT_PREVIOUS_SECRET")
-    jwt_ttl_minutes: int = Field(12 * 60, alias="LYT_JWT_TTL_MINUTES")
+    # Counsellor token lifetime; POST /api/v1/auth/refresh gives a fresh one while the dashboard is in use.
+    jwt_ttl_minutes: int = Field(8 * 60, ge=5, le=24 * 60, alias="LYT_JWT_TTL_MINUTES")
     cors_origins: list[str] = Field(default_factory=list, alias="LYT_CORS_ORIGINS")
     opening_hours: str = Field("mon-sun 00:00-24:00", alias="LYT_OPENING_HOURS")
     urgent_wait_alert_seconds: int = Field(120, alias="LYT_URGENT_WAIT_ALERT_SECONDS")
@@ -55,16 +58,6 @@ class Settings(BaseSettings):
     exit_url: str = Field("https://www.dmi.dk", alias="LYT_EXIT_URL")
     ws_idle_timeout_seconds: int = Field(600, alias="LYT_WS_IDLE_TIMEOUT")
     ws_max_frame_bytes: int = Field(16 * 1024, alias="LYT_WS_MAX_FRAME_BYTES")
-    # Flooding and addresses (docs/SECURITY.md): the proxies whose X-Forwarded-For is believed (an explicit
-    # list of addresses, never "*"; empty: nobody's), the request-body cap (413 before any parsing), the
-    # open sockets one chat / one counsellor may have, and /handoff + /leave-queue calls per chat per minute.
-    trusted_proxies: list[str] = Field(default_factory=list, alias="LYT_TRUSTED_PROXIES")
-    max_body_bytes: int = Field(64 * 1024, ge=1024, alias="LYT_MAX_BODY_BYTES")
-    max_sockets_per_chat: int = Field(4, ge=1, alias="LYT_MAX_SOCKETS_PER_CHAT")
-    max_sockets_per_counsellor: int = Field(8, ge=1, alias="LYT_MAX_SOCKETS_PER_COUNSELLOR")
-    queue_actions_per_minute: int = Field(10, ge=1, alias="LYT_QUEUE_ACTIONS_PER_MINUTE")
-    # Production serves /metrics only with this bearer token (404 without it); /docs is off in production.
-    metrics_token: SecretStr | None = Field(None, alias="LYT_METRICS_TOKEN")
     # Emergency details (docs/PRIVACY.md): while a conversation is urgent, the personal data the scrubber
     # removed is kept Fernet-encrypted for at most 24 h, readable only by the counsellor holding the chat.
     emergency_details: bool = Field(True, alias="LYT_EMERGENCY_DETAILS")
@@ -78,6 +71,27 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.env == "development"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @model_validator(mode="after")
+    def production_secrets_are_strong(self) -> Settings:
+        """LYT_ENV=production refuses to start with a missing, default, example or short secret (api/secret_rules.py)."""
+        if not self.is_production:
+            return self
+        # LYT_EMERGENCY_KEY is checked by api/services/emergency.load_vault (required, Fernet keys only).
+        secrets: dict[str, str | None] = {
+            "LYT_JWT_SECRET": self.jwt_secret,
+            "LYT_JWT_PREVIOUS_SECRET": self.jwt_previous_secret,
+            "REDIS_URL (its password)": redis_password(self.redis_url),
+        }
+        optional = frozenset({"LYT_JWT_PREVIOUS_SECRET", "REDIS_URL (its password)"})
+        problems = production_secret_problems(secrets, optional)
+        if problems:
+            raise WeakSecretError("LYT_ENV=production refuses to start: " + " | ".join(problems))
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 import psutil
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 
-from bench.bench_delivery import ws_base
+from bench.bench_delivery import open_authed, ws_base
 
 OPEN_CONCURRENCY = 50
 SETTLE_SECONDS = 2.0
@@ -73,7 +73,7 @@ async def idle_websockets(gateway_url: str, gateway_pid: int, connections: int =
         nonlocal failed
         async with limit:
             try:
-                sockets.append(await connect(f"{ws_base(gateway_url)}/api/v1/conversations/{cid}/ws?token={token}"))
+                sockets.append(await open_authed(f"{ws_base(gateway_url)}/api/v1/conversations/{cid}/ws", token))
             except (OSError, TimeoutError, Exception):  # noqa: BLE001 - counted, reported
                 failed += 1
 

@@ -37,6 +37,18 @@ def ws_base(url: str) -> str:
     return url.replace("http://", "ws://")
 
 
+async def open_authed(url: str, token: str, **options: Any) -> ClientConnection:
+    """A socket authenticated by its first frame {"type": "auth", "token"} and answered {"type": "ready"}
+    (no credential in the URL, docs/SECURITY.md)."""
+    socket = await connect(url, **options)
+    await socket.send(json.dumps({"type": "auth", "token": token}))
+    ready = json.loads(await asyncio.wait_for(socket.recv(), RECV_TIMEOUT_SECONDS))
+    if ready != {"type": "ready"}:
+        await socket.close()
+        raise RuntimeError(f"socket not ready: {ready}")
+    return socket
+
+
 async def counsellor_token(client: httpx.AsyncClient, gateway_url: str, redis_url: str, name: str) -> str:
     await create_account(redis_url, name, PASSWORD, "counsellor")
     response = await client.post(f"{gateway_url}/api/v1/auth/token", data={"username": name, "password": PASSWORD})
@@ -89,7 +101,7 @@ async def dashboard_visibility(
     missed = 0
     async with httpx.AsyncClient(timeout=30) as client:
         token = await counsellor_token(client, gateway_url, redis_url, f"bench-dash-{uuid.uuid4().hex[:8]}")
-        async with connect(f"{ws_base(gateway_url)}/api/v1/counsellor/ws?token={token}", max_size=2**24) as socket:
+        async with await open_authed(f"{ws_base(gateway_url)}/api/v1/counsellor/ws", token, max_size=2**24) as socket:
             await _until(socket, lambda p: p.get("type") == "queue", time.monotonic() + RECV_TIMEOUT_SECONDS)
             for _ in range(samples):
                 cid, youth_token = await new_youth(client, gateway_url)
@@ -127,8 +139,8 @@ async def counsellor_to_youth(gateway_a: str, gateway_b: str, redis_url: str, sa
         cid, youth_token = await new_youth(client, gateway_a)
         events = await youth_post(client, gateway_a, cid, youth_token, "/ask_human")
         (await client.post(f"{gateway_b}/api/v1/queue/{cid}/claim", headers=auth)).raise_for_status()
-        url = f"{ws_base(gateway_a)}/api/v1/conversations/{cid}/ws?token={youth_token}&after={events[-1]['id']}"
-        async with connect(url) as socket:
+        url = f"{ws_base(gateway_a)}/api/v1/conversations/{cid}/ws?after={events[-1]['id']}"
+        async with await open_authed(url, youth_token) as socket:
             await asyncio.sleep(0.2)  # let the claim's system event arrive and drain it
             await _until(socket, lambda e: False, time.monotonic() + 0.3)
             for index in range(samples):

@@ -23,10 +23,10 @@ from typing import Any
 
 import httpx
 from redis.asyncio import Redis
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 
 from api.services.queue import HandoffQueue
-from bench.bench_delivery import ws_base
+from bench.bench_delivery import open_authed, ws_base
 from bench.load import percentile
 from bench.procs import cpu_seconds
 
@@ -79,8 +79,7 @@ async def _open(gateway_url: str, conversations: list[tuple[str, str]]) -> list[
 
     async def one(index: int, cid: str, token: str) -> Watcher:
         async with limit:
-            socket = await connect(f"{ws_base(gateway_url)}/api/v1/conversations/{cid}/ws?token={token}")
-            await socket.send(json.dumps({"type": "auth", "token": token}))  # first-frame auth, where asked
+            socket = await open_authed(f"{ws_base(gateway_url)}/api/v1/conversations/{cid}/ws", token)
             watcher = Watcher(index, socket)
             watcher.task = asyncio.create_task(watcher.read())
             return watcher

@@ -1,14 +1,23 @@
-"""`lyt counsellor add NAME [--role counsellor|supervisor]`: password from stdin or a prompt."""
+"""`lyt counsellor add|set|reset-password|disable|enable NAME`: manage counsellor accounts.
+
+Passwords come from stdin when piped, else from a hidden prompt (never an argument: it would sit in the shell
+history and the process list). `set` takes one option per attribute, so new ones (e.g. capacity) are added
+as further options there. Disabling, resetting the password or changing the role voids the account's tokens
+and closes its open sockets on every gateway at once.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Coroutine
 from enum import StrEnum
+from typing import Any
 
 import typer
 
 counsellor_app = typer.Typer(help="Manage counsellor accounts.", no_args_is_help=True)
+NAME_ARGUMENT = typer.Argument(..., help="Login name (letters, digits, . _ -)")
 
 
 class Role(StrEnum):
@@ -16,22 +25,72 @@ class Role(StrEnum):
     supervisor = "supervisor"
 
 
-@counsellor_app.command("add")
-def add(
-    name: str = typer.Argument(..., help="Login name (letters, digits, . _ -)"),
-    role: Role = typer.Option(Role.counsellor, "--role", help="counsellor or supervisor"),
-) -> None:
-    """Create or update an account. The password is read from stdin when piped, else prompted."""
-    from api.services.accounts import AccountError, create_account
-    from api.settings import get_settings
-
+def _read_password() -> str:
     if sys.stdin.isatty():
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _run(action: Coroutine[Any, Any, None], done: str) -> None:
+    from api.services.accounts import AccountError
+
     try:
-        asyncio.run(create_account(get_settings().redis_url, name, password, role.value))
+        asyncio.run(action)
     except AccountError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"{role.value} {name!r} saved")
+    typer.echo(done)
+
+
+def _redis_url() -> str:
+    from api.settings import get_settings
+
+    return get_settings().redis_url
+
+
+@counsellor_app.command("add")
+def add(
+    name: str = NAME_ARGUMENT,
+    role: Role = typer.Option(Role.counsellor, "--role", help="counsellor or supervisor"),
+) -> None:
+    """Create or update an account. The password is read from stdin when piped, else prompted."""
+    from api.services.accounts import create_account
+
+    password = _read_password()
+    _run(create_account(_redis_url(), name, password, role.value), f"{role.value} {name!r} saved")
+
+
+@counsellor_app.command("set")
+def set_attributes(
+    name: str = NAME_ARGUMENT,
+    role: Role | None = typer.Option(None, "--role", help="counsellor or supervisor (voids the account's tokens)"),
+) -> None:
+    """Change attributes of an existing account; only the options given change."""
+    from api.services.accounts import update_account
+
+    _run(update_account(_redis_url(), name, role=role.value if role else None), f"{name!r} updated")
+
+
+@counsellor_app.command("reset-password")
+def reset_password(name: str = NAME_ARGUMENT) -> None:
+    """Set a new password (stdin or prompt); every token of the account stops working, its sockets close."""
+    from api.services.accounts import update_account
+
+    password = _read_password()
+    _run(update_account(_redis_url(), name, password=password), f"password of {name!r} reset; old tokens void")
+
+
+@counsellor_app.command("disable")
+def disable(name: str = NAME_ARGUMENT) -> None:
+    """Disable an account: no more logins; its tokens stop working and its open sockets close at once."""
+    from api.services.accounts import update_account
+
+    _run(update_account(_redis_url(), name, disabled=True), f"{name!r} disabled; its tokens and sockets are closed")
+
+
+@counsellor_app.command("enable")
+def enable(name: str = NAME_ARGUMENT) -> None:
+    """Enable a disabled account again (it needs a new login; old tokens stay void)."""
+    from api.services.accounts import update_account
+
+    _run(update_account(_redis_url(), name, disabled=False), f"{name!r} enabled")

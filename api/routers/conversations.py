@@ -7,6 +7,7 @@ import contextlib
 import json
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect, status
@@ -31,6 +32,7 @@ from api.services.events import (
 from api.services.messages import RateLimited, handle_youth_message, queue_event, storage_unavailable
 from api.services.queue import QueueError
 from api.services.queue_push import QueuePositionPusher
+from api.services.socket_auth import CLOSE_UNAUTHENTICATED, read_auth_token, send_ready
 
 MESSAGE_BUCKET_PREFIX = "msg:"
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
@@ -162,27 +164,45 @@ async def delete_my_chat(conv: YouthConversation, state: StateDep) -> Response:
 async def youth_socket(
     websocket: WebSocket,
     conversation_id: str,
-    token: Annotated[str, Query(max_length=200)] = "",
     after: Annotated[str | None, Query(max_length=40)] = None,
 ) -> None:
+    """Live events of one conversation. First frame {"type": "auth", "token": ...} (api/services/socket_auth.py)."""
     state = websocket.app.state.lyt
-    await websocket.accept()
+    token = await read_auth_token(websocket)
+    if token is None:
+        return
     try:
         conv = await convs.authenticate(state.redis, conversation_id, token)
     except (convs.ConversationNotFound, convs.WrongToken):
-        await websocket.close(code=4403, reason="unknown conversation or wrong token")
+        await websocket.close(code=CLOSE_UNAUTHENTICATED, reason="unknown conversation or wrong token")
         return
     if after is not None and not valid_event_id(after):
         await websocket.close(code=4422, reason="after must be an event id")
         return
+    await send_ready(websocket)
     await stream_events(websocket, state, conv.cid, after, sender="youth")
 
 
-async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: str | None, sender: str) -> None:
-    """Send stored events after `after`, then live ones; accept typing signals and pings."""
+# Checked before every delivery to a counsellor's socket: None while access lasts, else the close code.
+AccessCheck = Callable[[], Awaitable[int | None]]
+
+
+async def stream_events(
+    websocket: WebSocket,
+    state: StateDep,
+    cid: str,
+    after: str | None,
+    sender: str,
+    access: AccessCheck | None = None,
+    also_wake_on: tuple[str, ...] = (),
+) -> None:
+    """Send stored events after `after`, then live ones; accept typing signals and pings. With `access`, every
+    wake-up (a new event, or a publish on one of `also_wake_on`) first re-checks it and closes when it fails."""
     hub = websocket.app.state.hub
     channel = redis_keys.conversation_channel(cid)
     wakeups = hub.subscribe(channel)
+    for extra in also_wake_on:
+        hub.subscribe(extra, wakeups)
     last_id = after
     settings = state.settings
     # Live queue positions (api/services/queue_push.py): a youth socket gets its current place after the
@@ -204,6 +224,9 @@ async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: 
                     positions.note_sent(cid, event)  # a stored queue event counts towards the 2 s window
             backlog = False
             payload = await wakeups.get()
+            if access is not None and (code := await access()) is not None:
+                await websocket.close(code=code, reason="access to this conversation ended")
+                return
             read = not payload.startswith("{")  # an ephemeral event needs no stream read
             if payload.startswith("{"):
                 ephemeral: Event = json.loads(payload)
@@ -264,6 +287,8 @@ async def stream_events(websocket: WebSocket, state: StateDep, cid: str, after: 
                     await websocket.close(code=1011, reason="server error")
     finally:
         hub.unsubscribe(channel, wakeups)
+        for extra in also_wake_on:
+            hub.unsubscribe(extra, wakeups)
         if positions is not None:
             positions.unwatch(cid, wakeups)
         for task in tasks:

@@ -15,12 +15,14 @@ from api.copy import text as copy
 from api.deps import AfterEventId, ConversationId, CounsellorDep, StateDep, SupervisorDep
 from api.routers.conversations import stream_events
 from api.services import conversations as convs
+from api.services.accounts import authenticate_counsellor, still_authorised
 from api.services.alerts import reference_key
-from api.services.auth import Counsellor, decode_token
+from api.services.auth import Counsellor
 from api.services.dashboard import handover_summary, queue_summaries, record_day_stat, supervisor_overview
 from api.services.events import append_events, for_counsellor, read_events, valid_event_id
 from api.services.pii import scrub
 from api.services.queue import QueueError, now_ms
+from api.services.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, read_auth_token, send_ready
 from api.state import AppState
 
 router = APIRouter(prefix="/api/v1", tags=["counsellors"])
@@ -228,20 +230,36 @@ async def overview(state: StateDep, who: SupervisorDep) -> dict[str, Any]:
     )
 
 
-@router.websocket("/counsellor/ws")
-async def dashboard_socket(websocket: WebSocket, token: Annotated[str, Query(max_length=2000)] = "") -> None:
-    """Pushes the queue (and, for supervisors, the overview) whenever it changes."""
-    state: AppState = websocket.app.state.lyt
-    await websocket.accept()
-    who = decode_token(state.settings, token)
+async def _socket_counsellor(websocket: WebSocket, state: AppState) -> Counsellor | None:
+    """First-frame authentication (api/services/socket_auth.py) and the account check; None when closed."""
+    token = await read_auth_token(websocket)
+    if token is None:
+        return None
+    who = await authenticate_counsellor(state.redis, state.settings, token)
     if who is None:
-        await websocket.close(code=4401, reason="invalid token")
+        await websocket.close(code=CLOSE_UNAUTHENTICATED, reason="invalid or expired token")
+    return who
+
+
+@router.websocket("/counsellor/ws")
+async def dashboard_socket(websocket: WebSocket) -> None:
+    """Pushes the queue (and, for supervisors, the overview) whenever it changes. Closes with 4401 as soon as the
+    token expires or the account is disabled (checked before every push; a revoke publish wakes it at once)."""
+    state: AppState = websocket.app.state.lyt
+    who = await _socket_counsellor(websocket, state)
+    if who is None:
         return
+    await send_ready(websocket)
     hub = websocket.app.state.hub
     wakeups = hub.subscribe(redis_keys.DASHBOARD_CHANNEL)
     personal = hub.subscribe(redis_keys.counsellor_channel(who.name), wakeups)  # risk events for chats held
+    revoke = redis_keys.counsellor_revoke_channel(who.name)
+    hub.subscribe(revoke, wakeups)
     try:
         while True:
+            if not await still_authorised(state.redis, who):
+                await websocket.close(code=CLOSE_UNAUTHENTICATED, reason="token expired or account disabled")
+                return
             await _heartbeat(state, who)
             for cid in await state.redis.smembers(redis_keys.counsellor_held(who.name)):
                 await state.queue.renew_lease(cid)
@@ -256,6 +274,8 @@ async def dashboard_socket(websocket: WebSocket, token: Annotated[str, Query(max
             try:
                 signal = await asyncio.wait_for(wakeups.get(), timeout=5.0)
                 while signal.startswith("{"):  # a risk event: sent as is, without waiting for a queue push
+                    if not await still_authorised(state.redis, who):
+                        break
                     await websocket.send_json(json.loads(signal))
                     signal = await asyncio.wait_for(wakeups.get(), timeout=5.0)
             except TimeoutError:
@@ -265,27 +285,45 @@ async def dashboard_socket(websocket: WebSocket, token: Annotated[str, Query(max
     finally:
         hub.unsubscribe(redis_keys.DASHBOARD_CHANNEL, wakeups)
         hub.unsubscribe(redis_keys.counsellor_channel(who.name), personal)
+        hub.unsubscribe(revoke, wakeups)
 
 
 @router.websocket("/counsellor/conversations/{conversation_id}/ws")
 async def counsellor_chat_socket(
     websocket: WebSocket,
     conversation_id: str,
-    token: Annotated[str, Query(max_length=2000)] = "",
     after: Annotated[str | None, Query(max_length=40)] = None,
 ) -> None:
+    """One conversation's live events for the counsellor holding it (or a supervisor). Before every delivery the
+    holder and the account are checked again (one HGET, one HMGET): after a transfer, release, close or lease
+    expiry the former holder's socket closes with 4403, after token expiry or disable with 4401, on every
+    replica (queue changes and revokes are published to all)."""
     state: AppState = websocket.app.state.lyt
-    await websocket.accept()
-    who = decode_token(state.settings, token)
+    who = await _socket_counsellor(websocket, state)
     if who is None:
-        await websocket.close(code=4401, reason="invalid token")
         return
     try:
         await _held(state, conversation_id, who)
     except HTTPException:
-        await websocket.close(code=4403, reason="you do not hold this conversation")
+        await websocket.close(code=CLOSE_FORBIDDEN, reason="you do not hold this conversation")
         return
     if after is not None and not valid_event_id(after):
         await websocket.close(code=4422, reason="after must be an event id")
         return
-    await stream_events(websocket, state, conversation_id, after, sender="counsellor")
+
+    async def access() -> int | None:
+        if not await still_authorised(state.redis, who):
+            return CLOSE_UNAUTHENTICATED
+        holder = await state.redis.hget(redis_keys.conversation(conversation_id), "counsellor")
+        return None if holder == who.name or who.is_supervisor else CLOSE_FORBIDDEN
+
+    await send_ready(websocket)
+    await stream_events(
+        websocket,
+        state,
+        conversation_id,
+        after,
+        sender="counsellor",
+        access=access,
+        also_wake_on=(redis_keys.DASHBOARD_CHANNEL, redis_keys.counsellor_revoke_channel(who.name)),
+    )

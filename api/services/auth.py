@@ -10,12 +10,16 @@ import jwt
 from api.settings import Settings
 
 ALGORITHM = "HS256"
+AUDIENCE = "lyt-counsellor"
+REQUIRED_CLAIMS = ["exp", "iat", "sub"]
 
 
 @dataclass(frozen=True)
 class Counsellor:
     name: str
     role: str
+    issued_at: int = 0
+    expires_at: int = 0
 
     @property
     def is_supervisor(self) -> bool:
@@ -29,19 +33,33 @@ def issue_token(settings: Settings, name: str, role: str) -> str:
         "role": role,
         "iat": now,
         "exp": now + settings.jwt_ttl_minutes * 60,
-        "aud": "lyt-counsellor",
+        "aud": AUDIENCE,
     }
     return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
 
 
 def decode_token(settings: Settings, token: str) -> Counsellor | None:
+    """The token's counsellor when the signature, audience, `exp`, `iat` and `sub` are all valid; else None.
+    This checks the token only: `account_allows` checks the account (disabled, tokens voided)."""
     secrets = [settings.jwt_secret] + ([settings.jwt_previous_secret] if settings.jwt_previous_secret else [])
     for secret in secrets:
         try:
-            claims = jwt.decode(token, secret, algorithms=[ALGORITHM], audience="lyt-counsellor")
+            claims = jwt.decode(
+                token, secret, algorithms=[ALGORITHM], audience=AUDIENCE, options={"require": REQUIRED_CLAIMS}
+            )
         except jwt.PyJWTError:
             continue
-        name, role = claims.get("sub"), claims.get("role")
-        if isinstance(name, str) and role in ("counsellor", "supervisor"):
-            return Counsellor(name, str(role))
+        name, role, iat, exp = claims.get("sub"), claims.get("role"), claims.get("iat"), claims.get("exp")
+        if isinstance(name, str) and role in ("counsellor", "supervisor") and isinstance(exp, int | float):
+            return Counsellor(name, str(role), int(iat) if isinstance(iat, int | float) else 0, int(exp))
     return None
+
+
+def account_allows(account: dict[str, str], who: Counsellor) -> bool:
+    """Whether the account (its Redis hash) still honours this token: it exists, is not disabled, the token was
+    issued after its tokens were last voided (password reset, disable) and the role is unchanged."""
+    if not account or account.get("disabled") == "1":
+        return False
+    if who.issued_at < int(account.get("tokens_after") or 0):
+        return False
+    return account.get("role", "counsellor") == who.role and time.time() < who.expires_at

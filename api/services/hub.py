@@ -62,7 +62,11 @@ class Hub:
                 queue.put_nowait(payload)
 
     async def _run(self) -> None:
-        patterns = (redis_keys.conversation_channel("*"), redis_keys.counsellor_channel("*"))
+        patterns = (
+            redis_keys.conversation_channel("*"),
+            redis_keys.counsellor_channel("*"),
+            redis_keys.counsellor_revoke_channel("*"),  # disabled accounts: their sockets close (4401)
+        )
         while True:
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from websockets.sync.client import connect
+from websockets.sync.client import ClientConnection, connect
 
 
 def new_conversation(base: str, lang: str = "da") -> tuple[str, str]:
@@ -32,9 +34,21 @@ def events_of(response: httpx.Response) -> list[dict[str, Any]]:
     return events
 
 
-def ws_url(base: str, cid: str, token: str, after: str | None = None) -> str:
-    url = base.replace("http://", "ws://") + f"/api/v1/conversations/{cid}/ws?token={token}"
-    return url + (f"&after={after}" if after else "")
+def ws_url(base: str, cid: str, after: str | None = None) -> str:
+    """The youth socket's URL: never a credential in it (the token goes in the first frame)."""
+    url = base.replace("http://", "ws://") + f"/api/v1/conversations/{cid}/ws"
+    return url + (f"?after={after}" if after else "")
+
+
+@contextmanager
+def open_socket(url: str, token: str, timeout: float = 10, **options: Any) -> Iterator[ClientConnection]:
+    """A socket authenticated like the widget and the dashboard do it: first frame {"type": "auth", "token"},
+    answered {"type": "ready"} (docs/SECURITY.md)."""
+    with connect(url, open_timeout=timeout, **options) as socket:
+        socket.send(json.dumps({"type": "auth", "token": token}))
+        first = json.loads(socket.recv(timeout=timeout))
+        assert first == {"type": "ready"}, first
+        yield socket
 
 
 def collect_ws(
@@ -42,7 +56,7 @@ def collect_ws(
 ) -> list[dict[str, Any]]:
     """Open the socket and read events until `until` events with ids arrived."""
     received: list[dict[str, Any]] = []
-    with connect(ws_url(base, cid, token, after), open_timeout=timeout) as socket:
+    with open_socket(ws_url(base, cid, after), token, timeout=timeout) as socket:
         while len([e for e in received if "id" in e]) < until:
             received.append(json.loads(socket.recv(timeout=timeout)))
     return [e for e in received if "id" in e]

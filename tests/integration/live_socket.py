@@ -9,19 +9,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import ClientConnection
 
-from tests.integration.helpers import ws_url
+from tests.integration.helpers import open_socket, ws_url
 
 PROTOCOL_FRAMES = {"ready", "pong", "typing"}
 
 
 @contextmanager
 def youth_socket(base: str, cid: str, token: str, after: str | None = None) -> Iterator[ClientConnection]:
-    with connect(ws_url(base, cid, token, after), open_timeout=10) as socket:
-        # The first-frame credential as well: accepted by a gateway that asks for it, ignored by one that
-        # took the token from the URL.
-        socket.send(json.dumps({"type": "auth", "token": token}))
+    with open_socket(ws_url(base, cid, after), token) as socket:  # first-frame auth, answered "ready"
         yield socket
 
 

@@ -7,11 +7,10 @@ import time
 
 import httpx
 import redis
-from websockets.sync.client import connect
 
 from api import redis_keys
 from tests.conftest import GatewayFactory, RedisServer
-from tests.integration.helpers import events_of, new_conversation, send, ws_url
+from tests.integration.helpers import events_of, new_conversation, open_socket, send, ws_url
 
 
 def test_redis_restart_loses_no_message_and_no_queue_entry(
@@ -51,7 +50,7 @@ def test_gateway_killed_and_restarted_widget_resumes_from_last_id(gateway_factor
     first.kill()
     missed = events_of(send(second.url, cid, token, "mens gatewayen var nede"))
     first.restart()
-    with connect(ws_url(first.url, cid, token, last_id), open_timeout=10) as socket:
+    with open_socket(ws_url(first.url, cid, last_id), token) as socket:
         got = [json.loads(socket.recv(timeout=10)) for _ in missed]
     assert [e["id"] for e in got] == [e["id"] for e in missed]
 

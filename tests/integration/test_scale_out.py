@@ -6,11 +6,10 @@ import asyncio
 import json
 
 import httpx
-from websockets.sync.client import connect
 
 from api.services.accounts import create_account
 from tests.conftest import GatewayFactory, RedisServer
-from tests.integration.helpers import events_of, new_conversation, send, ws_url
+from tests.integration.helpers import events_of, new_conversation, open_socket, send, ws_url
 
 
 def test_delivery_both_ways_across_two_gateways(gateway_factory: GatewayFactory, redis_server: RedisServer) -> None:
@@ -26,11 +25,11 @@ def test_delivery_both_ways_across_two_gateways(gateway_factory: GatewayFactory,
     httpx.post(f"{counsellor_side.url}/api/v1/queue/{cid}/claim", headers=auth).raise_for_status()
 
     counsellor_ws = counsellor_side.url.replace("http://", "ws://") + (
-        f"/api/v1/counsellor/conversations/{cid}/ws?token={jwt}&after={last}"
+        f"/api/v1/counsellor/conversations/{cid}/ws?after={last}"
     )
     with (
-        connect(ws_url(youth_side.url, cid, token, last), open_timeout=10) as youth,
-        connect(counsellor_ws, open_timeout=10) as counsellor,
+        open_socket(ws_url(youth_side.url, cid, last), token) as youth,
+        open_socket(counsellor_ws, jwt) as counsellor,
     ):
         joined = json.loads(youth.recv(timeout=10))
         assert joined["type"] == "system"

@@ -21,6 +21,7 @@ from api.settings import Settings
 
 
 def settings(tmp_path: Path, **values: object) -> Settings:
+    values.setdefault("LYT_JWT_SECRET", "a-long-production-secret-" + "x" * 40)  # production refuses weak ones
     return Settings(LYT_VAR_DIR=tmp_path, **values)  # type: ignore[call-arg]
 
 

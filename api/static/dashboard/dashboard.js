@@ -2,7 +2,9 @@
  *
  * Talks to the gateway only (same origin):
  *   POST /api/v1/auth/token                               log in (JWT kept in sessionStorage)
- *   WS   /api/v1/counsellor/ws?token=                     live queue, held ids, supervisor overview
+ *   WS   /api/v1/counsellor/ws                            live queue, held ids, supervisor overview
+ *        (every socket's first frame is {"type": "auth", "token": ...}; no credential ever goes in a URL)
+ *   POST /api/v1/auth/refresh                             a fresh token while the counsellor is active
  *   POST /api/v1/queue/{cid}/claim                         claim (409: someone else took it)
  *   GET  /api/v1/counsellor/conversations[/{cid}]          held chats, handover summary + events
  *   WS   /api/v1/counsellor/conversations/{cid}/ws         live events after the last id, typing
@@ -721,6 +723,32 @@ import { buildLiveChats, renderLiveChats } from "./live_chats.js";
 
   function expire() { logout(t("expired")); }
 
+  // Refresh on activity (docs/SECURITY.md): while the counsellor uses the dashboard, the token is swapped for a
+  // fresh one (POST /api/v1/auth/refresh) once it is REFRESH_AFTER_MS old; an idle tab's token runs out.
+  var REFRESH_AFTER_MS = 15 * 60 * 1000;
+  var ACTIVE_WITHIN_MS = 10 * 60 * 1000;
+
+  function noteActivity() { S.activeAt = Date.now(); }
+
+  function refreshIfActive() {
+    var claims = S.token ? parseJwt(S.token) : null;
+    if (!claims || !claims.iat || S.refreshing) return;
+    if (Date.now() - (S.activeAt || 0) > ACTIVE_WITHIN_MS) return;
+    if (Date.now() - claims.iat * 1000 < REFRESH_AFTER_MS) return;
+    S.refreshing = true;
+    api("/auth/refresh", { method: "POST" }).then(function (data) {
+      if (!data || typeof data.access_token !== "string" || !S.token) return;
+      var fresh = parseJwt(data.access_token);
+      if (!fresh || !fresh.exp) return;
+      S.token = data.access_token;
+      store(KEY.token, S.token);
+      window.clearTimeout(S.expiryTimer);
+      S.expiryTimer = window.setTimeout(expire, Math.max(0, fresh.exp * 1000 - Date.now()));
+    }, function () { /* a 401 logs out in api(); anything else: try again next minute */ }).then(function () {
+      S.refreshing = false;
+    });
+  }
+
   function logout(message) {
     S.token = null;
     S.me = null;
@@ -761,11 +789,12 @@ import { buildLiveChats, renderLiveChats } from "./live_chats.js";
 
   function connectDash() {
     if (!S.token || S.dash) return;
-    var ws = new WebSocket(wsBase() + API + "/counsellor/ws?token=" + encodeURIComponent(S.token));
+    var ws = new WebSocket(wsBase() + API + "/counsellor/ws");
+    ws.lytToken = S.token;
     S.dash = ws;
     S.dashState = S.dashState === "ok" ? "lost" : (S.dashState || "wait");
     renderConn();
-    ws.onopen = function () { S.lastDash = Date.now(); };
+    ws.onopen = function () { ws.send(JSON.stringify({ type: "auth", token: ws.lytToken })); S.lastDash = Date.now(); };
     ws.onmessage = function (m) {
       var p;
       try { p = JSON.parse(m.data); } catch (e) { return; }
@@ -781,6 +810,7 @@ import { buildLiveChats, renderLiveChats } from "./live_chats.js";
       if (S.dash !== ws) return;
       S.dash = null;
       if (!S.token) return;
+      if (e.code === 4401 && ws.lytToken !== S.token) { connectDash(); return; }  // refreshed meanwhile
       if (e.code === 4401) { expire(); return; }
       S.dashState = "lost";
       renderConn();
@@ -1425,11 +1455,13 @@ import { buildLiveChats, renderLiveChats } from "./live_chats.js";
 
   function connectChat(chat) {
     if (chat.gone || chat.ws || chat.lost || chat.ended || !S.token) return;
-    var url = wsBase() + API + "/counsellor/conversations/" + encodeURIComponent(chat.cid) + "/ws?token=" + encodeURIComponent(S.token);
-    if (chat.lastId) url += "&after=" + encodeURIComponent(chat.lastId);
+    var url = wsBase() + API + "/counsellor/conversations/" + encodeURIComponent(chat.cid) + "/ws";
+    if (chat.lastId) url += "?after=" + encodeURIComponent(chat.lastId);
     var ws = new WebSocket(url);
+    ws.lytToken = S.token;
     chat.ws = ws;
     ws.onopen = function () {
+      ws.send(JSON.stringify({ type: "auth", token: ws.lytToken }));
       chat.retry = 0;
       chatNotice(chat, "", "");
       window.clearInterval(chat.ping);
@@ -1451,6 +1483,7 @@ import { buildLiveChats, renderLiveChats } from "./live_chats.js";
       if (chat.ws !== ws) return;
       chat.ws = null;
       if (chat.gone || !S.token) return;
+      if (e.code === 4401 && ws.lytToken !== S.token) { connectChat(chat); return; }  // refreshed meanwhile
       if (e.code === 4401) { expire(); return; }
       if (e.code === 4403) { markLost(chat); return; }
       if (chat.ended || chat.lost) return;
@@ -2335,6 +2368,9 @@ import { buildLiveChats, renderLiveChats } from "./live_chats.js";
     $("#tabs").addEventListener("keydown", onTabKey);
     document.addEventListener("pointerdown", unlockAudio, { passive: true });
     document.addEventListener("keydown", unlockAudio, { passive: true });
+    document.addEventListener("pointerdown", noteActivity, { passive: true });
+    document.addEventListener("keydown", noteActivity, { passive: true });
+    window.setInterval(refreshIfActive, 60000);
     document.addEventListener("visibilitychange", function () {
       var chat = S.chats.get(S.active);
       if (chat && document.visibilityState === "visible") markSeen(chat);

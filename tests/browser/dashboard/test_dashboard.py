@@ -14,7 +14,6 @@ import httpx
 import pytest
 import redis
 from playwright.sync_api import Route, expect
-from websockets.sync.client import connect
 
 from api import redis_keys
 from tests.browser.conftest import WidgetStack
@@ -31,7 +30,7 @@ from tests.browser.dashboard.helpers import (
     waiting_youth,
 )
 from tests.conftest import GatewayFactory
-from tests.integration.helpers import ws_url
+from tests.integration.helpers import open_socket, ws_url
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +92,7 @@ def test_login_queue_claim_chat_reload_and_close(
     urgent.say("Hej, er der nogen?")
     dash.wait_for(urgent.cid, lambda b: has(b, "user", "Hej, er der nogen?"))
     last_id = urgent.events()[-1]["id"]
-    with connect(ws_url(stack.url, urgent.cid, urgent.token, last_id), open_timeout=10) as youth_socket:
+    with open_socket(ws_url(stack.url, urgent.cid, last_id), urgent.token) as youth_socket:
         youth_socket.send(json.dumps({"type": "typing"}))
         expect(panel.locator("[data-lyt-typing]")).to_contain_text("skriver")
 
@@ -360,7 +359,7 @@ def test_youth_and_counsellor_on_different_gateways(
     dash.goto()
     dash.login("anna")
     dash.claim(youth.cid)
-    with connect(ws_url(other.url, youth.cid, youth.token, youth.events()[-1]["id"]), open_timeout=10) as socket:
+    with open_socket(ws_url(other.url, youth.cid, youth.events()[-1]["id"]), youth.token) as socket:
         youth.say("hej fra den anden server")
         dash.wait_for(youth.cid, lambda b: has(b, "user", "hej fra den anden server"))
         box = dash.panel(youth.cid).locator("[data-lyt-input]")
