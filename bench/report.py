@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_capacity import render as capacity_render
+from bench.bench_first_answer import render as first_answer_render
 from bench.bench_queue_push import render as queue_push_render
 from bench.bench_scale_out import cores_needed
 from bench.bench_soak import render as soak_render
@@ -25,6 +26,7 @@ TITLES = {
     "soak": "Soak",
     "queue-push": "Live queue positions",
     "capacity": "Capacity simulation",
+    "first-answer": "First answer after ready",
 }
 
 
@@ -197,6 +199,7 @@ RENDERERS = {
     "soak": ("soak", soak_render),
     "capacity": ("capacity", capacity_render),
     "queue-push": ("queue_push", queue_push_render),
+    "first-answer": ("first_answer", first_answer_render),
 }
 
 

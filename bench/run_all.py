@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, write bench/results/<stamp>.json and .md, update docs/PERFORMANCE.md.
 
-    .venv/bin/python -m bench.run_all [--quick] [--only whole-stack,long-conversation,micro,connections,queue-push,scale-out,soak,capacity]
+    .venv/bin/python -m bench.run_all [--quick] [--only whole-stack,long-conversation,micro,connections,queue-push,scale-out,soak,capacity,first-answer]
                                       [--no-doc]
 
 Whole stack and long conversations need the trained model (var/models/lyt.tar.gz) and the knowledge
@@ -36,6 +36,7 @@ SECTIONS: dict[str, Callable[[Processes, sections.Sizes], dict[str, Any]]] = {
     "queue-push": sections.queue_push,
     "soak": sections.soak,  # minutes long: only with --only soak
     "capacity": sections.capacity,
+    "first-answer": sections.first_answer,  # the stack of `make run`: first answer after ready vs warm
 }
 NOT_BY_DEFAULT = {"soak"}
 RESULT_KEYS = {
@@ -46,6 +47,7 @@ RESULT_KEYS = {
     "soak": "soak",
     "queue-push": "queue_push",
     "capacity": "capacity",
+    "first-answer": "first_answer",
 }
 
 

@@ -51,6 +51,7 @@ class Sizes:
     soak_widgets: int = 8
     soak_counsellors: int = 2
     capacity_days: int = 30
+    first_answer_warm: int = 20
 
     @classmethod
     def quick(cls) -> Sizes:
@@ -288,6 +289,14 @@ def capacity(procs: Processes, sizes: Sizes) -> dict[str, Any]:
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     return {"capacity": run(sizes.capacity_days, (RESULTS_DIR / f"capacity-{stamp}.png", DOC_PLOT))}
+
+
+def first_answer(procs: Processes, sizes: Sizes) -> dict[str, Any]:
+    """`make run`'s stack (api/launcher.py): the first knowledge answer once /readyz says ready, vs warm ones."""
+    from bench.bench_first_answer import run
+
+    print("first answer after ready")
+    return {"first_answer": run(procs, warm=sizes.first_answer_warm)}
 
 
 def script_output(name: str, timeout: float = 900) -> dict[str, Any]:
