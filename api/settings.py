@@ -16,7 +16,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """All gateway settings. Every field maps to an upper-case environment variable."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # hide_input_in_errors: a refusal (e.g. a weak LYT_JWT_SECRET) must never print the secret itself.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     env: str = Field("development", alias="LYT_ENV", description="development or production")
     host: str = Field("127.0.0.1", alias="LYT_HOST")
