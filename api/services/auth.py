@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 
-import jwt
+# PyJWT loads `cryptography` for its RSA and EC algorithms whenever it is installed (it is: emergency details
+# use its Fernet, imported only on first use). That is about 10 MB more RSS in every gateway at start, past the
+# 1,000-idle-sockets-under-200-MB target (docs/PERFORMANCE.md). Counsellor tokens are HS256 only (hmac), so
+# PyJWT is imported without it; `cryptography` stays importable for everything else.
+_loaded_cryptography = sys.modules.pop("cryptography", None)  # redis-py imports the (small) top-level package
+sys.modules["cryptography"] = None  # type: ignore[assignment]  # `import cryptography...` fails in PyJWT
+try:
+    import jwt
+finally:
+    del sys.modules["cryptography"]
+    if _loaded_cryptography is not None:
+        sys.modules["cryptography"] = _loaded_cryptography
 
-from api.settings import Settings
+from api.settings import Settings  # noqa: E402
 
 ALGORITHM = "HS256"
 AUDIENCE = "lyt-counsellor"

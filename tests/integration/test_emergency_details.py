@@ -65,7 +65,8 @@ def urgent_chat_held_by_anna(base: str, staff: dict[str, dict[str, str]]) -> tup
     cid, token = new_conversation(base)
     events = events_of(send(base, cid, token, URGENT_WITH_DETAILS))
     assert any("112" in (e.get("text") or "") for e in events)  # urgent: the safety message
-    assert httpx.post(f"{base}/api/v1/queue/{cid}/claim", headers=staff["anna"]).status_code == 200
+    claimed = httpx.post(f"{base}/api/v1/queue/{cid}/claim", headers=staff["anna"])
+    assert claimed.status_code == 200, claimed.text
     return cid, token
 
 
