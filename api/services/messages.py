@@ -116,7 +116,7 @@ async def handle_youth_message(
     # The direct safety question (api/services/safety_question.py): is this message the answer to it?
     asked = await safety_question.read(redis, conv.cid) if conv.mode != "human" else None
     safety_answer = None
-    if asked is not None and asked.pending:
+    if asked is not None and asked.pending and not command.startswith("/"):  # a button command is no answer
         safety_answer = await safety_question.answer(command, rasa_call if conv.mode == "bot" else None)
         later.append(safety_question.remember(conv.cid, f"answered:{safety_answer}", ttl))
         if safety_answer in ("yes", "unsure") and not became_urgent:  # urgent at once, as an urgent message
