@@ -29,7 +29,7 @@ class NoClientAddresses(logging.Filter):
         if isinstance(record.msg, str) and CLIENT_LINE.search(record.msg):
             return False
         args = record.args if isinstance(record.args, tuple) else ()
-        return not any(isinstance(arg, tuple) and len(arg) == 2 and isinstance(arg[1], int) for arg in args)
+        return not any(isinstance(arg, tuple) and len(arg) >= 2 and isinstance(arg[1], int) for arg in args)
 
 
 class RedactCredentials(logging.Filter):
