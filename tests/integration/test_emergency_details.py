@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 import subprocess
 import time
 from pathlib import Path
@@ -31,6 +32,7 @@ EMAIL = "mathilde.j@gmail.com"
 URGENT_WITH_DETAILS = f"jeg vil ikke leve mere. jeg bor på {ADDRESS} og mit nummer er {PHONE}, mail {EMAIL}"
 RAW_VALUES = (ADDRESS, PHONE, PHONE.replace(" ", ""), EMAIL, "mathilde.j")
 DAY_SECONDS = 24 * 3600
+PRODUCTION_JWT_SECRET = secrets.token_urlsafe(48)  # strong enough for production (api/secret_rules.py)
 STAFF = (("anna", "counsellor"), ("bo", "counsellor"), ("sara", "supervisor"))
 
 
@@ -260,7 +262,7 @@ def _production_env(redis_server: RedisServer, **extra: str) -> dict[str, str]:
             "RASA_URL": f"http://127.0.0.1:{free_port()}",
             "ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
             "LYT_ENV": "production",
-            "LYT_JWT_SECRET": "a-long-production-secret-" + "x" * 40,
+            "LYT_JWT_SECRET": PRODUCTION_JWT_SECRET,
             "HF_HUB_OFFLINE": "1",
             **extra,
         }
@@ -285,6 +287,6 @@ def test_production_starts_with_a_key_or_with_emergency_details_off(
     gateway_factory: GatewayFactory, redis_server: RedisServer, key: str
 ) -> None:
     for extra in ({"LYT_EMERGENCY_KEY": f"{key},{Fernet.generate_key().decode()}"}, {"LYT_EMERGENCY_DETAILS": "false"}):
-        gateway = gateway_factory(LYT_ENV="production", LYT_JWT_SECRET="a-long-production-secret-" + "x" * 40, **extra)
+        gateway = gateway_factory(LYT_ENV="production", LYT_JWT_SECRET=PRODUCTION_JWT_SECRET, **extra)
         assert httpx.get(gateway.url + "/healthz").status_code == 200
         gateway.stop()
