@@ -216,7 +216,8 @@ def rasa_stack(redis_server: RedisServer) -> Iterator[RasaStack]:
         HF_HUB_OFFLINE="1",
     )
     actions = subprocess.Popen(
-        [APP_PY, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+        # As `make run` starts it: one process, ready once it has answered one knowledge question.
+        [APP_PY, "-m", "actions.server", "--port", str(actions_port)],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL if not os.environ.get("LYT_TEST_VERBOSE") else None,
@@ -230,7 +231,7 @@ def rasa_stack(redis_server: RedisServer) -> Iterator[RasaStack]:
         env,
         rasa_port,
     )
-    wait_http(stack.actions_url + "/health", timeout=120, process=actions)
+    wait_http(stack.actions_url + "/ready", timeout=300, process=actions)
     wait_http(stack.rasa_url + "/status", timeout=240, process=stack.rasa)
     yield stack
     for process in (stack.rasa, stack.actions):
