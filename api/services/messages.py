@@ -151,6 +151,8 @@ async def handle_youth_message(
         for write in later:
             write(pipe)
         pipe.hset(idem_key, client_msg_id, json.dumps([e["id"] for e in stored]))
+        if hand_over is not None:  # the turn is over: an embedding nobody took goes now, not in 10 s
+            pipe.delete(hand_over.key)
         pipe.lpush(redis_keys.recent_messages(conv.cid), stored_text)
         pipe.ltrim(redis_keys.recent_messages(conv.cid), 0, RECENT_CONTEXT - 1)
         if verdict.level != "none":
