@@ -9,6 +9,7 @@ lyt:conv:{cid}:recent                 list    conversation TTL      last few scr
 lyt:conv:{cid}:triage                 list    conversation TTL      triage results (JSON) for the handover summary
 lyt:conv:{cid}:notes                  list    conversation TTL      counsellors' private notes
 lyt:conv:{cid}:answered               list    conversation TTL      titles of articles the bot answered with
+lyt:conv:{cid}:cards                  list    conversation TTL      action cards shown (JSON: flow, topic, title, answers)
 lyt:conv:{cid}:safety                 string  conversation TTL      the direct safety question: "pending:{kind}:{asker}" while
                                                                     the answer is awaited, then "answered:{answer}" (asked once)
 lyt:conv:{cid}:emergency              list    <= 24 h, never extended  emergency details: Fernet tokens of the personal data
@@ -24,8 +25,16 @@ lyt:counsellor:{name}:held_urgent     set     lease-refreshed       the urgent o
 lyt:counsellors:online                zset    none                  name -> last heartbeat ms
 lyt:stats:waits:{band}                hash    none (aggregate)      EWMA of waits per band
 lyt:stats:day:{yyyymmdd}              hash    8 days                aggregate counters for charts (no ids)
-lyt:kb:feedback                       hash    none (aggregate)      "{article}:{yes|no}" -> count
-lyt:kb:gaps                           zset    30 days per member    scrubbed unanswered questions -> count
+lyt:kb:feedback                       hash    conversation TTL      "{article id}:{yes|no}" -> count (article ids only, never text)
+lyt:kb:gaps                           zset    30 days per member    "{ms}:{nonce}:{scrubbed question}", score = ms; pruned by
+                                                                    score on every write, capped at KB_GAPS_MAX members
+lyt:conv:{cid}:gaps                   list    conversation TTL      this conversation's members of lyt:kb:gaps (removed with it)
+lyt:deleted:{hash}                    string  DELETED_TTL (15 min)  tombstone of a deleted conversation ({hash}: sha256 of the
+                                                                    cid); every late writer (gateway, Rasa's tracker store)
+                                                                    checks it and erases what it wrote
+lyt:ratesalt:{day}                    string  25 hours              the salt all replicas hash client addresses with today
+lyt:conv:{cid}:sockets                zset    60 s lease (renewed)  open youth sockets of one chat: socket id -> lease expiry ms
+lyt:counsellor:{name}:sockets         zset    60 s lease (renewed)  open sockets of one counsellor (dashboard and chats)
 lyt:ratelimit:{bucket}                string  <= 1 hour            counters keyed by a salted hash, never a raw IP
 lyt:audit:emergency:{yyyymmdd}        list    90 days               reads of emergency details (JSON: who, when, conversation
                                                                     reference, how many values; never a value)
@@ -86,6 +95,11 @@ def answered_articles(cid: str) -> str:
     return f"{PREFIX}:conv:{cid}:answered"
 
 
+def shown_cards(cid: str) -> str:
+    """Action cards the bot showed, with the answers that chose their steps (handover summary)."""
+    return f"{PREFIX}:conv:{cid}:cards"
+
+
 def emergency_details(cid: str) -> str:
     """Not in `conversation_keys`: its TTL is never refreshed with the conversation's (at most 24 h)."""
     return f"{PREFIX}:conv:{cid}:emergency"
@@ -116,6 +130,8 @@ def conversation_keys(cid: str) -> list[str]:
         triage_log(cid),
         notes(cid),
         answered_articles(cid),
+        shown_cards(cid),
+        conversation_gaps(cid),
         safety_question(cid),
     ]
 
@@ -175,3 +191,30 @@ def alert_claim(kind: str, hashed_cid: str) -> str:
 
 def rasa_tracker(cid: str) -> str:
     return f"{RASA_TRACKER_PREFIX}:tracker:{cid}"
+
+
+KB_GAPS_MAX = 5000
+DELETED_TTL_SECONDS = 15 * 60
+
+
+def conversation_gaps(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:gaps"
+
+
+def deleted(cid: str) -> str:
+    """The tombstone of a deleted conversation. Rasa's tracker store builds the same name (bot/tracker_store.py)."""
+    import hashlib
+
+    return f"{PREFIX}:deleted:{hashlib.sha256(cid.encode()).hexdigest()[:32]}"
+
+
+def rate_salt(day: int) -> str:
+    return f"{PREFIX}:ratesalt:{day}"
+
+
+def conversation_sockets(cid: str) -> str:
+    return f"{PREFIX}:conv:{cid}:sockets"
+
+
+def counsellor_sockets(name: str) -> str:
+    return f"{PREFIX}:counsellor:{name}:sockets"

@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     exit_url: str = Field("https://www.dmi.dk", alias="LYT_EXIT_URL")
     ws_idle_timeout_seconds: int = Field(600, alias="LYT_WS_IDLE_TIMEOUT")
     ws_max_frame_bytes: int = Field(16 * 1024, alias="LYT_WS_MAX_FRAME_BYTES")
+    # Flooding and addresses (docs/SECURITY.md): the proxies whose X-Forwarded-For is believed (an explicit
+    # list of addresses, never "*"; empty: nobody's), the request-body cap (413 before any parsing), the
+    # open sockets one chat / one counsellor may have, and /handoff + /leave-queue calls per chat per minute.
+    trusted_proxies: list[str] = Field(default_factory=list, alias="LYT_TRUSTED_PROXIES")
+    max_body_bytes: int = Field(64 * 1024, ge=1024, alias="LYT_MAX_BODY_BYTES")
+    max_sockets_per_chat: int = Field(4, ge=1, alias="LYT_MAX_SOCKETS_PER_CHAT")
+    max_sockets_per_counsellor: int = Field(8, ge=1, alias="LYT_MAX_SOCKETS_PER_COUNSELLOR")
+    queue_actions_per_minute: int = Field(10, ge=1, alias="LYT_QUEUE_ACTIONS_PER_MINUTE")
+    # Production serves /metrics only with this bearer token (404 without it); /docs is off in production.
+    metrics_token: SecretStr | None = Field(None, alias="LYT_METRICS_TOKEN")
     # Emergency details (docs/PRIVACY.md): while a conversation is urgent, the personal data the scrubber
     # removed is kept Fernet-encrypted for at most 24 h, readable only by the counsellor holding the chat.
     emergency_details: bool = Field(True, alias="LYT_EMERGENCY_DETAILS")

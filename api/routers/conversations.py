@@ -33,6 +33,7 @@ from api.services.messages import RateLimited, handle_youth_message, queue_event
 from api.services.queue import QueueError
 from api.services.queue_push import QueuePositionPusher
 from api.services.socket_auth import CLOSE_UNAUTHENTICATED, read_auth_token, send_ready
+from api.services.socket_slots import CLOSE_TOO_MANY_SOCKETS
 
 MESSAGE_BUCKET_PREFIX = "msg:"
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
@@ -95,6 +96,10 @@ async def send_message(
         conv = await authenticate_youth(state, conversation_id, token)
         if conv.mode == "ended":
             raise HTTPException(status.HTTP_409_CONFLICT, "this conversation has ended")
+        if len(body.text) > state.settings.max_message_chars:  # LYT_MAX_MESSAGE_CHARS (at most MAX_MESSAGE_CHARS)
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_ENTITY, f"at most {state.settings.max_message_chars} characters"
+            )
         events = await handle_youth_message(
             state, conv, body.text, body.client_msg_id, rate_bucket=MESSAGE_BUCKET_PREFIX + conv.cid
         )
@@ -106,14 +111,26 @@ async def send_message(
     return EventsOut(events=events)
 
 
+QUEUE_ACTION_BUCKET_PREFIX = "queue:"
+
+
+async def _limit_queue_actions(state: StateDep, cid: str) -> None:
+    """/handoff and /leave-queue each append to the stream: LYT_QUEUE_ACTIONS_PER_MINUTE per chat, then 429."""
+    limit = state.settings.queue_actions_per_minute
+    if not await ratelimit.hit(state.redis, QUEUE_ACTION_BUCKET_PREFIX + cid, limit, 60):
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many requests; wait a minute")
+
+
 @router.post("/{conversation_id}/handoff", response_model=EventsOut)
 async def ask_for_person(conv: YouthConversation, state: StateDep) -> EventsOut:
+    await _limit_queue_actions(state, conv.cid)
     events = await handle_youth_message(state, conv, "/ask_human", uuid.uuid4().hex)
     return EventsOut(events=[e for e in events if e.get("from") != "user"])
 
 
 @router.post("/{conversation_id}/leave-queue", response_model=EventsOut)
 async def leave_queue(conv: YouthConversation, state: StateDep) -> EventsOut:
+    await _limit_queue_actions(state, conv.cid)
     if conv.mode != "waiting":
         raise HTTPException(status.HTTP_409_CONFLICT, "not waiting in the queue")
     try:
@@ -156,6 +173,7 @@ async def delete_my_chat(conv: YouthConversation, state: StateDep) -> Response:
     await state.redis.publish(redis_keys.conversation_channel(conv.cid), json.dumps({"type": "ended"}))
     await convs.delete_conversation(state.redis, conv.cid)
     await ratelimit.forget(state.redis, MESSAGE_BUCKET_PREFIX + conv.cid, 60)
+    await ratelimit.forget(state.redis, QUEUE_ACTION_BUCKET_PREFIX + conv.cid, 60)
     await state.redis.publish(redis_keys.DASHBOARD_CHANNEL, "queue:deleted")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -179,8 +197,13 @@ async def youth_socket(
     if after is not None and not valid_event_id(after):
         await websocket.close(code=4422, reason="after must be an event id")
         return
-    await send_ready(websocket)
-    await stream_events(websocket, state, conv.cid, after, sender="youth")
+    slots = websocket.app.state.socket_slots
+    async with slots.slot(redis_keys.conversation_sockets(conv.cid), state.settings.max_sockets_per_chat) as held:
+        if not held:  # LYT_MAX_SOCKETS_PER_CHAT open already (on any replica)
+            await websocket.close(code=CLOSE_TOO_MANY_SOCKETS, reason="too many open connections for this chat")
+            return
+        await send_ready(websocket)
+        await stream_events(websocket, state, conv.cid, after, sender="youth")
 
 
 # Checked before every delivery to a counsellor's socket: None while access lasts, else the close code.

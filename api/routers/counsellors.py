@@ -23,6 +23,7 @@ from api.services.events import append_events, for_counsellor, read_events, vali
 from api.services.pii import scrub
 from api.services.queue import QueueError, now_ms
 from api.services.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, read_auth_token, send_ready
+from api.services.socket_slots import CLOSE_TOO_MANY_SOCKETS, SocketSlot
 from api.state import AppState
 
 router = APIRouter(prefix="/api/v1", tags=["counsellors"])
@@ -39,7 +40,7 @@ class CloseRequest(BaseModel):
 
 
 class TransferRequest(BaseModel):
-    to: str = Field(min_length=2, max_length=40)
+    to: str = Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9._-]{2,40}$")  # accounts.NAME_RE
     note: str = Field(default="", max_length=2000)
 
 
@@ -156,7 +157,8 @@ async def transfer(
     conversation_id: ConversationId, body: TransferRequest, state: StateDep, who: CounsellorDep
 ) -> dict[str, str]:
     await _held(state, conversation_id, who, allow_supervisor=False)
-    if not await state.redis.exists(redis_keys.counsellor(body.to)):
+    account = await state.redis.hmget(redis_keys.counsellor(body.to), "password_hash", "disabled")
+    if not account[0] or account[1] == "1":  # only an existing, enabled account takes a chat
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such counsellor")
     try:
         await state.queue.transfer(conversation_id, who.name, body.to)
@@ -249,6 +251,9 @@ async def dashboard_socket(websocket: WebSocket) -> None:
     who = await _socket_counsellor(websocket, state)
     if who is None:
         return
+    slot = await _socket_slot(websocket, state, who)
+    if slot is None:
+        return
     await send_ready(websocket)
     hub = websocket.app.state.hub
     wakeups = hub.subscribe(redis_keys.DASHBOARD_CHANNEL)
@@ -283,6 +288,7 @@ async def dashboard_socket(websocket: WebSocket) -> None:
     except Exception:  # noqa: BLE001 - the client went away
         return
     finally:
+        await slot.release()
         hub.unsubscribe(redis_keys.DASHBOARD_CHANNEL, wakeups)
         hub.unsubscribe(redis_keys.counsellor_channel(who.name), personal)
         hub.unsubscribe(revoke, wakeups)
@@ -317,13 +323,30 @@ async def counsellor_chat_socket(
         holder = await state.redis.hget(redis_keys.conversation(conversation_id), "counsellor")
         return None if holder == who.name or who.is_supervisor else CLOSE_FORBIDDEN
 
-    await send_ready(websocket)
-    await stream_events(
-        websocket,
-        state,
-        conversation_id,
-        after,
-        sender="counsellor",
-        access=access,
-        also_wake_on=(redis_keys.DASHBOARD_CHANNEL, redis_keys.counsellor_revoke_channel(who.name)),
+    slot = await _socket_slot(websocket, state, who)
+    if slot is None:
+        return
+    try:
+        await send_ready(websocket)
+        await stream_events(
+            websocket,
+            state,
+            conversation_id,
+            after,
+            sender="counsellor",
+            access=access,
+            also_wake_on=(redis_keys.DASHBOARD_CHANNEL, redis_keys.counsellor_revoke_channel(who.name)),
+        )
+    finally:
+        await slot.release()
+
+
+async def _socket_slot(websocket: WebSocket, state: AppState, who: Counsellor) -> SocketSlot | None:
+    """One of LYT_MAX_SOCKETS_PER_COUNSELLOR slots (dashboard and chat sockets together, on every replica)."""
+    cap = state.settings.max_sockets_per_counsellor
+    slot: SocketSlot | None = await websocket.app.state.socket_slots.acquire(
+        redis_keys.counsellor_sockets(who.name), cap
     )
+    if slot is None:
+        await websocket.close(code=CLOSE_TOO_MANY_SOCKETS, reason="too many open connections for this account")
+    return slot
