@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     queue_actions_per_minute: int = Field(10, ge=1, alias="LYT_QUEUE_ACTIONS_PER_MINUTE")
     # Production serves /metrics only with this bearer token (404 without it); /docs is off in production.
     metrics_token: SecretStr | None = Field(None, alias="LYT_METRICS_TOKEN")
+    # Rasa's --auth-token (docker-compose.yml): the gateway's readiness check sends it to Rasa's /status.
+    rasa_auth_token: SecretStr | None = Field(None, alias="LYT_RASA_AUTH_TOKEN")
     # Emergency details (docs/PRIVACY.md): while a conversation is urgent, the personal data the scrubber
     # removed is kept Fernet-encrypted for at most 24 h, readable only by the counsellor holding the chat.
     emergency_details: bool = Field(True, alias="LYT_EMERGENCY_DETAILS")

@@ -34,7 +34,8 @@ async def readyz(state: StateDep) -> JSONResponse:
     while the gateway serves the safety path alone (e.g. Rasa down or still warming), "down" without Redis.
     `checks`: redis, rasa, action_server, model (Rasa's, warmed), triage. See api/services/readiness.py."""
     settings = state.settings
-    readiness = await collect(await _redis_ok(state), settings.rasa_url, settings.action_server_url)
+    token = settings.rasa_auth_token.get_secret_value() if settings.rasa_auth_token else None
+    readiness = await collect(await _redis_ok(state), settings.rasa_url, settings.action_server_url, rasa_token=token)
     return JSONResponse(readiness.body(), status_code=503 if readiness.status == "down" else 200)
 
 

@@ -23,6 +23,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -102,12 +103,19 @@ class Readiness:
 
 
 async def collect(
-    redis_ok: bool, rasa_url: str, actions_url: str, gateway: GatewayWarmup = GATEWAY_WARMUP
+    redis_ok: bool,
+    rasa_url: str,
+    actions_url: str,
+    gateway: GatewayWarmup = GATEWAY_WARMUP,
+    rasa_token: str | None = None,
 ) -> Readiness:
+    """`rasa_token`: Rasa's --auth-token (docker-compose.yml), which its /status requires as `?token=`; only on
+    the internal network, and never logged."""
+    status_url = rasa_url.rstrip("/") + "/status" + (f"?{urlencode({'token': rasa_token})}" if rasa_token else "")
     timeout = aiohttp.ClientTimeout(total=1.0)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         (rasa_status, rasa_body), rasa_ready, (actions_health, _), actions_ready = await asyncio.gather(
-            _get(session, rasa_url.rstrip("/") + "/status"),
+            _get(session, status_url),
             _get(session, rasa_url.rstrip("/") + RASA_READY_PATH),
             _get(session, actions_url.rstrip("/") + "/health"),
             _get(session, actions_url.rstrip("/") + ACTIONS_READY_PATH),

@@ -45,6 +45,39 @@ def test_rasa_http_api_needs_its_token() -> None:
         token = _arg(command, "--auth-token")
         assert token is not None and ":?" in token, "--enable-api only with a required --auth-token"
     assert "ports" not in SERVICES["rasa"], "Rasa publishes no port"
+    env = COMPOSE["x-app-env"]
+    assert env["LYT_RASA_AUTH_TOKEN"] == env["RASA_AUTH_TOKEN"] == "${RASA_AUTH_TOKEN:?set RASA_AUTH_TOKEN}"
+
+
+def test_the_gateway_readiness_sends_rasas_token() -> None:
+    import asyncio
+
+    from aiohttp import web
+
+    from api.embedded_redis import free_port
+    from api.services.readiness import collect
+
+    async def status(request: web.Request) -> web.Response:
+        if request.query.get("token") != "s3cret-token":
+            return web.json_response({"error": "unauthorized"}, status=401)
+        return web.json_response({"model_id": "m"})
+
+    async def run() -> tuple[str, str]:
+        app = web.Application()
+        app.router.add_get("/status", status)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            url = f"http://127.0.0.1:{port}"
+            without = await collect(True, url, url)
+            with_token = await collect(True, url, url, rasa_token="s3cret-token")
+            return without.checks["rasa"], with_token.checks["rasa"]
+        finally:
+            await runner.cleanup()
+
+    assert asyncio.run(run()) == ("down", "ok")
 
 
 def test_action_server_is_internal_only() -> None:
