@@ -60,7 +60,8 @@ MATRIX: dict[tuple[str, str], tuple[str, Any]] = {
     ("GET", "/articles"): ("public", None),
     ("GET", "/articles/{article_id}"): ("public", None),
     ("POST", "/api/v1/conversations"): ("public", {"lang": "da"}),
-    ("POST", "/api/v1/auth/token"): ("public", {"form": {"username": "nobody", "password": "x" * 8}}),
+    # Login ignores any bearer token: the right password works for every caller (a wrong one: 401, then 429).
+    ("POST", "/api/v1/auth/token"): ("public", {"form": {"username": "lea", "password": "password-lea"}}),
     ("POST", C + "/messages"): ("youth", {"text": "hej"}),
     ("POST", C + "/handoff"): ("youth", None),
     ("POST", C + "/leave-queue"): ("youth", None),
