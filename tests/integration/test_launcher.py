@@ -96,6 +96,9 @@ def start_launcher(tmp: Path, redis_url: str, ports: dict[str, int], name: str) 
         LYT_RUN_DIR=str(tmp / f"run-{name}"),
         LYT_ENV="test",
         HF_HUB_OFFLINE="1",
+        # The Rasa test polls with a new conversation a second: no rate limit is under test here.
+        LYT_CONVERSATIONS_PER_IP_HOUR="100000",
+        LYT_MESSAGES_PER_MINUTE="100000",
     )
     for inherited in ("RASA_URL", "ACTION_SERVER_URL", "ACTION_ENDPOINT_URL"):
         env.pop(inherited, None)
