@@ -24,7 +24,17 @@ from api.body_limit import BodySizeLimitMiddleware
 from api.client_address import SharedSalt, trusted_proxy_middleware
 from api.logging_setup import configure_logging
 from api.middleware import ObserveMiddleware
-from api.routers import articles, auth, conversations, counsellors, emergency, health, pages, planning
+from api.routers import (
+    articles,
+    auth,
+    conversations,
+    counsellor_capacity,
+    counsellors,
+    emergency,
+    health,
+    pages,
+    planning,
+)
 from api.services.emergency import load_vault
 from api.services.escalation import start_live_safety
 from api.services.hours import parse_opening_hours
@@ -193,6 +203,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(conversations.router)
     app.include_router(auth.router)
     app.include_router(counsellors.router)
+    app.include_router(counsellor_capacity.router)
     app.include_router(emergency.router)
     app.include_router(planning.router)
     app.include_router(pages.router)

@@ -9,6 +9,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from api import redis_keys
+from api.services.accounts import account_capacity
 from api.services.action_cards import cards_for_summary
 from api.services.alerts import queue_reference
 from api.services.live_chats import live_chats
@@ -112,7 +113,10 @@ async def supervisor_overview(
     for name in online:
         held = await redis.scard(redis_keys.counsellor_held(name))
         urgent = await redis.scard(redis_keys.counsellor_held_urgent(name))
-        counsellors.append({"name": name, "held": held, "urgent": urgent, "capacity": queue.capacity})
+        capacity, urgent_capacity = await account_capacity(redis, name, (queue.capacity, queue.urgent_capacity))
+        counsellors.append(
+            {"name": name, "held": held, "urgent": urgent, "capacity": capacity, "urgent_capacity": urgent_capacity}
+        )
     day = await redis.hgetall(redis_keys.day_stats(time.strftime("%Y%m%d")))
     return {
         "queue_by_band": per_band,

@@ -108,6 +108,7 @@ class HandoffQueue:
                 redis_keys.QUEUE_LEASES,
                 redis_keys.conversation(cid),
                 *self._held_keys(counsellor),
+                redis_keys.counsellor(counsellor),
             ],
             args=[cid, counsellor, now_ms(), self.lease_ms, *self._capacity_args()],
         )
@@ -139,6 +140,7 @@ class HandoffQueue:
                 redis_keys.conversation(cid),
                 *self._held_keys(from_name),
                 *self._held_keys(to_name),
+                redis_keys.counsellor(to_name),
             ],
             args=[
                 cid,
