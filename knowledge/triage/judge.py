@@ -33,7 +33,7 @@ from knowledge.triage.thresholds import choose_thresholds
 
 HISTORY_WINDOW = 4  # earlier messages the follow-up context rules look at
 CONTEXT_MESSAGES = 2  # earlier messages read together with this one by the conversation rule
-# The conversation rule raises only a message that leans urgent itself or carries one of these signals.
+# The conversation rule raises only a message that is flagged itself or carries one of these signals.
 IMMINENCE_SIGNALS = frozenset({"time", "means", "goodbye", "acute", "missing", "intent", "die", "death"})
 # `ask_safety_question`: a concern verdict with one of these signals, or p(urgent) at least this share of the
 # urgent threshold (near it), asks the young person one direct safety question (issue 15 item 5).
@@ -172,9 +172,7 @@ class Triage:
             spans = spans or self._model_spans(one)
         risk = p[2] + 0.5 * p[1]
         score = min(BAND_CEILING[final], max(BAND_FLOOR[final], risk))
-        probabilities: dict[str, float] = (
-            {level: round(x, 4) for level, x in zip(LEVELS, p, strict=True)} if one.vector is not None else {}
-        )
+        probabilities = dict(zip(LEVELS, (round(x, 4) for x in p), strict=True)) if one.vector is not None else {}
         return TriageResult(final, round(score, 4), list(dict.fromkeys(reasons)), _merge(spans), probabilities)
 
     @staticmethod
@@ -239,10 +237,8 @@ class Triage:
             result.spans = _merge([*result.spans, original])
             if result.level == "urgent":
                 return
-        # "tak fordi du svarer" after an urgent message is not urgent again: the message itself must lean urgent
-        # (p(urgent) near the threshold, as for the safety question) or carry an imminence signal.
-        leaning = self.model is not None and one.p[2] >= ASK_NEAR * self.model.thresholds.urgent
-        if joined_level == "urgent" and (leaning or bool(one.match.signals & IMMINENCE_SIGNALS)):
+        flagged = result.level != "none" or bool(one.match.signals & IMMINENCE_SIGNALS)
+        if joined_level == "urgent" and flagged:
             p = joined.p
             result.reasons.insert(
                 0,

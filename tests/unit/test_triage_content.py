@@ -42,9 +42,8 @@ def test_every_veto_matches_its_example_and_caps_the_level(veto) -> None:  # typ
     t = triage()
     match = t.matcher.match(t.normaliser(veto.example))
     assert veto.id in [v.veto.id for v in match.vetoes], f"{veto.id}: example does not match"
-    assert RANK[match.level] <= RANK[veto.cap]  # a veto caps the lexicon floor of the hits it covers
-    if veto.kind in ("idiom", "negation") and veto.cap == "none" and t._idiom_cap(match) is not None:
-        # the one documented exception to "nothing lowers the model" (docs/TRIAGE.md, the decision rule)
+    assert RANK[match.level] <= RANK[veto.cap]
+    if veto.cap == "none":
         assert t.judge(veto.example).level != "urgent"
 
 
@@ -52,23 +51,15 @@ def test_every_veto_matches_its_example_and_caps_the_level(veto) -> None:  # typ
 def test_every_context_rule_needs_and_uses_history(rule) -> None:  # type: ignore[no-untyped-def]
     t = triage()
     assert t.judge(rule.example, list(rule.history)).level == rule.level
-    # The follow-up alone has no lexicon floor at the rule's level: only the history makes the rule fire (the
-    # model may still judge the follow-up on its own; docs/TRIAGE.md).
-    assert RANK[t.matcher.match(t.normaliser(rule.example)).level] < RANK[rule.level]
-    result = t.judge(rule.example, ["hvordan laver jeg min insta privat", "how do i block someone"])
-    assert not any(r.startswith("context:") for r in result.reasons), result.reasons
+    assert RANK[t.judge(rule.example).level] < RANK[rule.level], "the follow-up alone must not reach the level"
+    harmless = ["hvordan laver jeg min insta privat", "how do i block someone"]
+    assert RANK[t.judge(rule.example, harmless).level] < RANK[rule.level]
 
 
-def test_tricky_negatives_have_no_lexicon_floor_and_few_urgent_verdicts() -> None:
-    """Every curated tricky negative stays below the lexicon's floors (its vetoes cap it). The sixth-pass model
-    judges some of them anyway (measured: 3 of 118 urgent, 28 concern; docs/TRIAGE.md): regression floor two
-    messages above that."""
-    t = triage()
-    floored = [n.text for n in NEGATIVES if t.matcher.match(t.normaliser(n.text)).level != "none"]
-    assert floored == []
-    results = t.judge_many([n.text for n in NEGATIVES])
-    assert sum(r.level == "urgent" for r in results) <= 5
-    assert sum(r.level != "none" for r in results) <= 33
+@pytest.mark.parametrize("negative", NEGATIVES, ids=[f"neg{i:03d}" for i in range(len(NEGATIVES))])
+def test_every_tricky_negative_stays_none(negative) -> None:  # type: ignore[no-untyped-def]
+    result = triage().judge(negative.text)
+    assert result.level == "none", (negative.text, result.reasons)
 
 
 def test_entries_have_level_language_and_ascii_patterns() -> None:

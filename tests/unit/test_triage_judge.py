@@ -24,11 +24,6 @@ def test_result_shape_and_reasons_point_to_words() -> None:
     assert "leve" in highlighted
 
 
-# Sixth pass (docs/TRIAGE.md): the one model judges these `none` messages flagged or urgent; kept visible as
-# strict expected failures until the model separates them (the lexicon alone judged them none).
-KNOWN_FALSE_ALARM = pytest.mark.xfail(strict=True, reason="known false alarm of the sixth-pass model")
-
-
 @pytest.mark.parametrize(
     ("text", "level"),
     [
@@ -45,12 +40,12 @@ KNOWN_FALSE_ALARM = pytest.mark.xfail(strict=True, reason="known false alarm of 
         ("min mor slår mig ihjel hvis jeg kommer for sent", "none"),
         ("det her lort dræber mig", "none"),
         ("kill yourself noob", "none"),
-        pytest.param(*("kys dig selv noob", "none"), marks=KNOWN_FALSE_ALARM),
+        ("kys dig selv noob", "none"),
         ("we have a school project about suicide", "none"),
         ("how can i support a friend who is going through a hard time", "none"),
-        pytest.param(*("🔪", "none"), marks=KNOWN_FALSE_ALARM),
-        pytest.param(*("💊", "none"), marks=KNOWN_FALSE_ALARM),
-        pytest.param(*("🪦", "none"), marks=KNOWN_FALSE_ALARM),
+        ("🔪", "none"),
+        ("💊", "none"),
+        ("🪦", "none"),
         ("🔪🩸", "concern"),
         ("i aften 💊💊 🪦", "urgent"),
     ],
@@ -76,21 +71,18 @@ def test_idiom_veto_reason_is_explained() -> None:
 )
 def test_context_makes_a_follow_up_urgent(history: list[str], text: str) -> None:
     t = triage()
-    # The follow-up has no lexicon floor alone; the model may already judge it urgent on its own (sixth pass).
-    assert t.matcher.match(t.normaliser(text)).level != "urgent"
+    assert t.judge(text).level != "urgent"
     result = t.judge(text, history)
     assert result.level == "urgent"
-    assert result.reasons[0].startswith(("context:", "model:", "lexicon:")), result.reasons
+    assert result.reasons[0].startswith("context:")
 
 
-@KNOWN_FALSE_ALARM  # "jeg har dem her" alone is urgent for the sixth-pass model
 def test_context_ignores_harmless_history() -> None:
     result = triage().judge("jeg har dem her", ["har du set den nye film", "hvor er mine nøgler"])
     assert result.level != "urgent"
     assert not any(r.startswith("context:") for r in result.reasons)
 
 
-@KNOWN_FALSE_ALARM  # the same follow-up, judged urgent on its own
 def test_context_only_looks_at_recent_messages() -> None:
     history = ["jeg kan ikke mere"] + ["hej"] * 10
     assert triage().judge("jeg har dem her", history).level != "urgent"

@@ -26,9 +26,6 @@ CONVERSATIONS = DATA / "triage_conversations.jsonl"
 # A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
 # disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
 KNOWN_COINCIDENCES = frozenset({"hold2-0073"})
-# A harmless goodbye in holdout2 (tuned on since the fourth pass) that an older curated example equals word for
-# word; found when this pass widened the check to every training sentence. holdout2 is not a measure here.
-OLD_CLASHES = frozenset({"hold2-0098"})
 
 
 # Harmless closing messages the sixth-pass model judges urgent on their own (docs/TRIAGE.md, honest reading):
@@ -166,7 +163,7 @@ def test_grouped_examples_load_and_differ_from_the_measurement_sets() -> None:
     ours = _training_sentences()
     for path in sorted(DATA.glob("triage_*.jsonl")):  # dev, blind, holdout 1-4 (conversations: texts only)
         rows = read_jsonl(path)
-        clash = [r["id"] for r in rows if norm(str(r["text"])).text.strip() in ours and r["id"] not in OLD_CLASHES]
+        clash = [r["id"] for r in rows if norm(str(r["text"])).text.strip() in ours]
         assert clash == [], (path.name, clash)
     assert len(list(DATA.glob("triage_*.jsonl"))) >= 7
 
