@@ -28,18 +28,8 @@ CONVERSATIONS = DATA / "triage_conversations.jsonl"
 KNOWN_COINCIDENCES = frozenset({"hold2-0073"})
 
 
-# Harmless closing messages the sixth-pass model judges urgent on their own (docs/TRIAGE.md, honest reading):
-# known false alarms, kept visible as strict expected failures until the model separates them.
-KNOWN_FALSE_ALARMS = frozenset({"conv-09", "conv-11", "conv-12"})
-
-
-def _conversations() -> list[Any]:
-    return [
-        pytest.param(c, id=c["id"], marks=pytest.mark.xfail(strict=True, reason="known false alarm"))
-        if c["id"] in KNOWN_FALSE_ALARMS
-        else pytest.param(c, id=c["id"])
-        for c in read_jsonl(CONVERSATIONS)
-    ]
+def _conversations() -> list[dict[str, Any]]:
+    return read_jsonl(CONVERSATIONS)
 
 
 def test_decide_is_the_documented_rule() -> None:
@@ -94,7 +84,7 @@ def test_floors_only_raise_and_only_the_idiom_list_lowers_the_model() -> None:
         assert RANK[result.level] == max(RANK[model_level], RANK[match.level]), (text, result.reasons)
 
 
-@pytest.mark.parametrize("case", _conversations())
+@pytest.mark.parametrize("case", _conversations(), ids=[c["id"] for c in _conversations()])
 def test_conversations_are_judged_with_their_history(case: dict[str, Any]) -> None:
     """A farewell after earlier distress, and a third-party emergency told over two or three messages, are
     urgent; the same kind of closing words after harmless messages are not."""
