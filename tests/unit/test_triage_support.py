@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from knowledge.triage import Triage, paths
+from knowledge.triage import Triage
 from knowledge.triage.content import RiskContent, load_content
 from knowledge.triage.paths import dev_set_path, risk_dir
 
@@ -18,11 +20,15 @@ def content() -> RiskContent:
 
 @functools.lru_cache(maxsize=1)
 def triage() -> Triage:
-    """The real triage, from the build cache (`lyt triage build`, `make triage`); trained there when missing.
+    """The real triage, trained once per test session into a temporary cache."""
+    return Triage.load(cache_dir=Path(tempfile.mkdtemp(prefix="lyt-triage-test-")))
 
-    Training embeds and augments every curated example and fits the model out-of-fold (several minutes on
-    the shared 2-core machine), so tests share the build's cache instead of training per session."""
-    return Triage.load(cache_dir=paths.triage_cache_dir())
+
+@functools.lru_cache(maxsize=1)
+def triage_without_semantic() -> Triage:
+    """The same lexicon and classifier without the semantic layer."""
+    real = triage()
+    return Triage(real.content, real.classifier)
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,0 +1,225 @@
+"""The semantic layer (knowledge.triage.semantic): it only raises, it catches a euphemism the lexicon
+misses, and the measured level on the untouched holdout2 (tests/data/triage_holdout2.jsonl)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.triage import semantic
+from knowledge.triage.evaluation import dev_report, read_dev_set, read_jsonl
+from knowledge.triage.levels import LEVELS, RANK
+from knowledge.triage.normalise import Normaliser
+from tests.unit.test_triage_support import triage, triage_without_semantic
+
+HOLDOUT2 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout2.jsonl"
+HOLDOUT3 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout3.jsonl"
+HOLDOUT4 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout4.jsonl"
+# A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
+# disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
+KNOWN_COINCIDENCES = frozenset({"hold2-0073"})
+# Written for this test, in no content or data file: a farewell with no risk word at all.
+EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
+
+
+def _verdict(p_none: float, p_concern: float, p_urgent: float) -> semantic.SemanticVerdict:
+    return semantic.SemanticVerdict({"none": p_none, "concern": p_concern, "urgent": p_urgent}, np.zeros(0))
+
+
+@pytest.mark.parametrize("current", LEVELS)
+@pytest.mark.parametrize("probs", [(1, 0, 0), (0, 1, 0), (0, 0, 1), (0.1, 0.1, 0.8), (0.05, 0.05, 0.9)])
+def test_raise_level_never_lowers_and_raises_at_most_one_level(current: str, probs: tuple[float, ...]) -> None:
+    """Without a kNN vote (knn 0) the layer raises at most one level."""
+    level = semantic.raise_level(current, _verdict(*probs), words=8)  # type: ignore[arg-type]
+    assert RANK[level] >= RANK[current]  # type: ignore[index]
+    assert RANK[level] - RANK[current] <= 1  # type: ignore[index]
+
+
+def test_none_to_urgent_needs_both_a_high_p_urgent_and_a_clear_knn_vote() -> None:
+    both = semantic.SemanticVerdict({"none": 0.2, "concern": 0.05, "urgent": 0.75}, np.zeros(0), knn=0.035)
+    assert semantic.raise_level("none", both, words=8) == "urgent"
+    weak_knn = semantic.SemanticVerdict({"none": 0.0, "concern": 0.0, "urgent": 1.0}, np.zeros(0), knn=0.02)
+    assert semantic.raise_level("none", weak_knn, words=8) == "concern"
+    low_p = semantic.SemanticVerdict({"none": 0.5, "concern": 0.1, "urgent": 0.4}, np.zeros(0), knn=0.06)
+    assert semantic.raise_level("none", low_p, words=8) == "concern"
+
+
+def test_short_messages_and_near_negatives_are_never_raised() -> None:
+    assert semantic.raise_level("none", _verdict(0, 0, 1), words=2) == "none"
+    near = semantic.SemanticVerdict({"none": 0.0, "concern": 0.0, "urgent": 1.0}, np.zeros(0), near_negative=True)
+    assert semantic.raise_level("concern", near, words=8) == "concern"
+
+
+def test_switch() -> None:
+    import os
+
+    before = os.environ.get(semantic.SEMANTIC_ENV)
+    try:
+        os.environ[semantic.SEMANTIC_ENV] = "0"
+        assert not semantic.enabled()
+        os.environ[semantic.SEMANTIC_ENV] = "1"
+        assert semantic.enabled()
+    finally:
+        if before is None:
+            os.environ.pop(semantic.SEMANTIC_ENV, None)
+        else:
+            os.environ[semantic.SEMANTIC_ENV] = before
+
+
+def test_semantic_examples_load_and_differ_from_the_measurement_sets() -> None:
+    t = triage()
+    examples = semantic.load_examples(Path(__file__).resolve().parents[2] / "knowledge" / "risk")
+    assert len(examples) >= 200 and all(e.kind for e in examples)
+    norm = Normaliser(t.content.emoji, t.content.words)
+    ours = {norm(e.text).text for e in examples}
+    data = Path(__file__).resolve().parents[2] / "tests" / "data"
+    for name in sorted(p.name for p in data.glob("triage_*.jsonl")):  # dev, blind, holdout, holdout2..4
+        clash = [m.id for m in read_dev_set(data / name) if norm(m.text).text in ours]
+        assert clash == [], (name, clash)
+    assert len(list(data.glob("triage_*.jsonl"))) >= 6
+
+
+def _all_training_sentences() -> set[str]:
+    """Every sentence the classifier or the semantic head trains on, normalised."""
+    t = triage()
+    norm = Normaliser(t.content.emoji, t.content.words)
+    examples = semantic.training_examples(t.content, Path(__file__).resolve().parents[2] / "knowledge" / "risk")
+    return {norm(e.text).text.strip() for e in examples}
+
+
+def test_holdout3_is_no_training_content() -> None:
+    """holdout3 was written before the fourth pass; no training sentence (examples, negatives, lexicon and
+    veto examples, semantic.yml) may equal one of its sentences."""
+    t = triage()
+    norm = Normaliser(t.content.emoji, t.content.words)
+    ours = _all_training_sentences()
+    clash = [m.id for m in read_dev_set(HOLDOUT3) if norm(m.text).text.strip() in ours]
+    assert clash == []
+
+
+@pytest.mark.parametrize("path", [HOLDOUT3, HOLDOUT4], ids=["holdout3", "holdout4"])
+def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
+    """holdout4 was written before the fifth pass: no training sentence (examples, negatives, lexicon and veto
+    examples, semantic.yml) and no sentence of another triage set may equal one of its sentences."""
+    t = triage()
+    norm = Normaliser(t.content.emoji, t.content.words)
+    ours = _all_training_sentences()
+    mine = {norm(m.text).text.strip(): m.id for m in read_dev_set(path)}
+    assert [i for text, i in mine.items() if text in ours] == []
+    data = path.parent
+    for other in sorted(data.glob("triage_*.jsonl")):
+        if other != path:
+            clash = [m.id for m in read_dev_set(other) if norm(m.text).text.strip() in mine]
+            assert [c for c in clash if c not in KNOWN_COINCIDENCES] == [], (other.name, clash)
+
+
+def test_training_content_differs_from_the_external_sets() -> None:
+    """No training sentence is a sentence of ../shared/eval/external/ (only compared, never printed)."""
+    t = triage()
+    external = Path(__file__).resolve().parents[3] / "shared" / "eval" / "external"
+    files = sorted(external.glob("*.jsonl"))
+    if not files:
+        pytest.skip("no external sets here")
+    norm = Normaliser(t.content.emoji, t.content.words)
+    ours = _all_training_sentences()
+    clashes = 0
+    for path in files:
+        for row in read_jsonl(path):
+            clashes += norm(str(row.get("text", ""))).text.strip() in ours
+    assert clashes == 0
+
+
+def test_holdout4_differs_from_the_external_sets() -> None:
+    """holdout4 was written in our own words: none of its sentences is one of ../shared/eval/external/."""
+    t = triage()
+    files = sorted((Path(__file__).resolve().parents[3] / "shared" / "eval" / "external").glob("*.jsonl"))
+    if not files:
+        pytest.skip("no external sets here")
+    norm = Normaliser(t.content.emoji, t.content.words)
+    mine = {norm(m.text).text.strip() for m in read_dev_set(HOLDOUT4)}
+    assert sum(norm(str(row.get("text", ""))).text.strip() in mine for path in files for row in read_jsonl(path)) == 0
+
+
+def _layered() -> semantic.SemanticLayer:
+    t = triage()
+    if t.semantic is None:  # LYT_TRIAGE_SEMANTIC=0 in this environment: build it anyway
+        directory = Path(__file__).resolve().parents[2] / "knowledge" / "risk"
+        t.semantic = semantic.SemanticLayer(semantic.load_or_train(t.content, directory, None))
+    return t.semantic
+
+
+def test_the_layer_never_lowers_a_verdict_on_the_measurement_sets() -> None:
+    _layered()
+    data = Path(__file__).resolve().parents[2] / "tests" / "data"
+    texts = [m.text for name in ("triage_dev.jsonl", "triage_blind.jsonl") for m in read_dev_set(data / name)]
+    before = triage_without_semantic().judge_many(texts)
+    after = triage().judge_many(texts)
+    for text, old, new in zip(texts, before, after, strict=True):
+        assert RANK[new.level] >= RANK[old.level], text
+        if new.level != old.level:
+            assert any(r.startswith("semantic: ") for r in new.reasons), new.reasons
+
+
+def test_the_layer_raises_a_euphemism_the_lexicon_misses() -> None:
+    _layered()
+    assert triage_without_semantic().judge(EUPHEMISM).level == "none"
+    result = triage().judge(EUPHEMISM)
+    assert result.level in ("concern", "urgent")
+    assert any(r.startswith("semantic: ") and "close to" in r for r in result.reasons), result.reasons
+
+
+def test_holdout2_at_the_measured_level() -> None:
+    """holdout2 was written before the first layer and measured once (docs/TRIAGE.md): without the layer
+    urgent recall 0.400 and 19 urgent judged none; with it 0.483 and 12. The fourth pass (combined head,
+    kNN vote, more curated examples) was tuned on it: 0.517 and 2. Not the product goal (recall >= 0.98,
+    no urgent judged none): this guards the level reached, it does not claim the goal."""
+    _layered()
+    report = dev_report(triage(), read_dev_set(HOLDOUT2))
+    assert report.total == 120
+    assert report.recall["urgent"] >= 0.51, report.recall
+    assert len(report.urgent_as_none) <= 2, report.urgent_as_none
+    assert len(report.none_as_urgent) <= 2, report.none_as_urgent
+
+
+def test_holdout3_at_the_measured_level() -> None:
+    """holdout3 (150: 75 urgent, 25 concern, 50 tricky none; 60% Danish) was written before the fourth pass,
+    measured once before it (urgent recall 0.640, 5 urgent judged none, 2 none judged urgent) and once after
+    (0.733, 1, 2), never tuned on (docs/TRIAGE.md). Honest floors at the measured level, not the product goal
+    (recall >= 0.98, no urgent judged none, none judged urgent <= 2%)."""
+    _layered()
+    report = dev_report(triage(), read_dev_set(HOLDOUT3))
+    assert report.total == 150
+    assert report.recall["urgent"] >= 0.82, report.recall  # 0.840 after the fifth pass, which was tuned on it
+    assert len(report.urgent_as_none) <= 1, report.urgent_as_none
+    assert len(report.none_as_urgent) <= 2, report.none_as_urgent
+    assert report.concern_flagged >= 0.92, report.concern_flagged
+
+
+def test_knn_vote_and_strong_signals_lower_the_urgent_bar_only_from_concern() -> None:
+    leaning = semantic.SemanticVerdict({"none": 0.7, "concern": 0.05, "urgent": 0.25}, np.zeros(0), knn=0.03)
+    assert semantic.raise_level("concern", leaning, words=8) == "urgent"
+    assert semantic.raise_level("none", leaning, words=8) == "concern"  # none -> urgent needs p(urgent) >= 0.7
+    strong = semantic.SemanticVerdict(
+        {"none": 0.45, "concern": 0.0, "urgent": 0.55}, np.zeros(0), knn=-0.05, signals=frozenset({"means"})
+    )
+    assert semantic.raise_level("concern", strong, words=8) == "urgent"
+    weak = semantic.SemanticVerdict(
+        {"none": 0.45, "concern": 0.0, "urgent": 0.55}, np.zeros(0), knn=-0.05, signals=frozenset({"violence"})
+    )
+    assert semantic.raise_level("concern", weak, words=8) == "concern"
+
+
+def test_holdout4_at_the_measured_level() -> None:
+    """holdout4 (100: 50 urgent, 15 concern, 35 tricky none; 60% Danish) was written before the fifth pass,
+    measured once before it (urgent recall 0.600, 1 urgent judged none, 4 none judged urgent) and once after
+    (0.620, 0, 2), never tuned on (docs/TRIAGE.md). Honest floors at the measured level, not the product goal
+    (recall >= 0.98, no urgent judged none, none judged urgent <= 2%)."""
+    _layered()
+    report = dev_report(triage(), read_dev_set(HOLDOUT4))
+    assert report.total == 100
+    assert report.recall["urgent"] >= 0.60, report.recall
+    assert len(report.urgent_as_none) <= 1, report.urgent_as_none
+    assert len(report.none_as_urgent) <= 2, report.none_as_urgent
+    assert report.concern_flagged >= 0.93, report.concern_flagged
