@@ -51,7 +51,11 @@ class ActionExtractCardSlots(Action):  # type: ignore[misc]  # rasa_sdk ships no
         requested = tracker.get_slot("requested_slot")
         requested = requested if requested in FLOW_SLOTS[flow] else None
         events = [SlotSet("card_flow", flow)] if tracker.get_slot("card_flow") != flow else []
-        if intent == "set_lang" or text.startswith("/"):
+        if intent == "set_lang" and requested:
+            # The gateway's language switch is not an answer: the form keeps its question (no rejection, so
+            # the next message is still read as the answer) and asks it again in the new language.
+            return [*events, SlotSet(requested, None)]
+        if text.startswith("/"):
             return events
         answers = extract_answers(text, requested)
         if requested and requested not in answers and not _is_leaving(text, intent, requested):
