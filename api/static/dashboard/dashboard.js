@@ -11,6 +11,7 @@
  *   POST /api/v1/counsellor/conversations/{cid}/...        messages, notes, risk, transfer, release, close
  *   GET  /api/v1/supervisor/overview                       supervisor view
  *   POST /api/v1/supervisor/plan                           staffing tonight (capacity simulation)
+ *   PATCH /api/v1/counsellors/{name}                       a counsellor's capacity (capacity_control.js)
  *
  * Every piece of text that comes from the server is rendered with textContent (never innerHTML).
  * sessionStorage keys: lyt.dash.token, lyt.dash.lang, lyt.dash.tabs (open chats and the last event id
@@ -21,6 +22,7 @@
  */
 import { markSpans, renderRiskBanner, showRiskBanner } from "./risk.js";
 import { buildLiveChats, renderLiveChats } from "./live_chats.js";
+import { capacityCell, capacityHeading } from "./capacity_control.js";
 
 (function () {
   "use strict";
@@ -1904,12 +1906,15 @@ import { buildLiveChats, renderLiveChats } from "./live_chats.js";
     el.longest.replaceChildren(h("p", { class: "big" },
       h("span", { "data-wait-base": o.longest_wait_seconds || 0, "data-wait-at": now, text: fmtDur(o.longest_wait_seconds) })));
     var people = Array.isArray(o.counsellors_online) ? o.counsellors_online : [];
-    if (!people.length) el.online.replaceChildren(h("p", { class: "muted", text: t("sup_none_online") }));
+    var editing = el.online.contains(document.activeElement) && document.activeElement.tagName === "INPUT";
+    if (editing) { /* keep the capacity form the supervisor is typing in; the next push redraws */ }
+    else if (!people.length) el.online.replaceChildren(h("p", { class: "muted", text: t("sup_none_online") }));
     else {
       el.online.replaceChildren(h("p", { class: "big", text: String(people.length) }),
         h("table", { class: "load" },
           h("thead", null, h("tr", null,
-            h("th", { scope: "col", text: t("sup_name") }), h("th", { scope: "col", text: t("sup_held") }), h("th", { scope: "col", text: t("sup_urgent") }))),
+            h("th", { scope: "col", text: t("sup_name") }), h("th", { scope: "col", text: t("sup_held") }), h("th", { scope: "col", text: t("sup_urgent") }),
+            h("th", { scope: "col", text: capacityHeading(S.lang) }))),
           h("tbody", null, people.map(function (c) {
             var cap = Number(c.capacity) || 0, held = Number(c.held) || 0;
             var pct = cap ? Math.min(100, Math.round(held / cap * 100)) : 0;
@@ -1917,7 +1922,8 @@ import { buildLiveChats, renderLiveChats } from "./live_chats.js";
               h("th", { scope: "row" }, String(c.name || "?"), S.me && c.name === S.me.name ? " " + t("sup_you") : ""),
               h("td", null, h("span", { class: "loadbar", "aria-hidden": "true" }, widthOf(h("span", { class: "loadfill" + (pct >= 100 ? " full" : "") }), pct)),
                 " " + held + (cap ? " / " + cap : "")),
-              h("td", { text: String(Number(c.urgent) || 0) }));
+              h("td", { text: String(Number(c.urgent) || 0) }),
+              capacityCell(c, S.lang, saveCapacity));
           }))));
     }
     var today = o.today || {};
@@ -1927,6 +1933,10 @@ import { buildLiveChats, renderLiveChats } from "./live_chats.js";
     updateAlerts(Array.isArray(o.urgent_alerts) ? o.urgent_alerts : []);
     prefillPlan(today);
     S.chats.forEach(renderColleagues);
+  }
+
+  function saveCapacity(name, limits) {
+    return api("/counsellors/" + encodeURIComponent(name), { method: "PATCH", json: limits });
   }
 
   function widthOf(el, pct) { el.style.width = pct + "%"; return el; }
