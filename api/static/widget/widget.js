@@ -517,6 +517,7 @@
     var text = bubbleText(ev);
     if (text) b.appendChild(el("p", "text", text));
     if (ev.article && typeof ev.article === "object") b.appendChild(makeCard(ev.article));
+    if (ev.type === "action_card") attachActionCard(b, ev);
     if (Array.isArray(ev.buttons) && ev.buttons.length) b.appendChild(makeButtons(ev.buttons));
     return b;
   }
@@ -545,6 +546,17 @@
       card.appendChild(a);
     }
     return card;
+  }
+
+  // Action cards (issue 17) render in their own ES module, loaded on the first card.
+  var actionCardModule = null;
+  function attachActionCard(b, ev) {
+    actionCardModule = actionCardModule || import(new URL("action_card.js", SRC).href);
+    actionCardModule.then(function (m) {
+      var stick = nearBottom();
+      b.appendChild(m.buildActionCard(ev, { lang: lang, base: BASE, onHuman: askForPerson }));
+      if (stick) scrollToEnd(true);
+    }).catch(function () { b.appendChild(el("p", "text", typeof ev.title === "string" ? ev.title : "")); });
   }
 
   function makeButtons(list) {
@@ -576,7 +588,8 @@
 
   function remember(ev, display) {
     var copy = {};
-    ["id", "type", "from", "text", "buttons", "article", "position", "eta_seconds", "eta_text", "client_msg_id"]
+    ["id", "type", "from", "text", "buttons", "article", "position", "eta_seconds", "eta_text", "client_msg_id",
+     "topic", "title", "steps", "lang"]
       .forEach(function (k) { if (ev[k] !== undefined) copy[k] = ev[k]; });
     if (display || ev._d) copy._d = display || ev._d;
     cache.push(copy);
@@ -597,11 +610,11 @@
     var type = ev.type;
     if (type === "typing") { if (ev.from === "counsellor" || ev.from === "bot") showTyping(ev.from); return; }
     if (type === "ended") { endConversation("ended"); return; }
-    if (type !== "message" && type !== "queue" && type !== "system") return;
+    if (type !== "message" && type !== "queue" && type !== "system" && type !== "action_card") return;
     if (type === "queue" && ev.id == null) { showLivePosition(ev); return; }
     var stick = nearBottom();
     var from = ev.from === "bot" || ev.from === "counsellor" || ev.from === "user" ? ev.from : "system";
-    if (type !== "message" && from !== "user") from = "system";
+    if (type !== "message" && type !== "action_card" && from !== "user") from = "system";
     var cmid = from === "user" && typeof ev.client_msg_id === "string" ? ev.client_msg_id : null;
     if (ev.id != null) {
       ev.id = String(ev.id);
