@@ -43,8 +43,10 @@ def test_english_greeting_gets_an_english_answer(live: Gateway) -> None:
 @pytest.mark.parametrize(
     ("lang", "question"),
     [
-        ("da", "en fra klassen har delt et nøgenbillede af mig hvad gør jeg"),
-        ("en", "someone is threatening to post my nudes unless i pay them"),
+        # General questions get the article; a young person's own nude-image or sextortion situation starts a
+        # guided flow instead (tests/e2e/test_action_cards.py).
+        ("da", "hvordan kan jeg bruge min telefon mindre om aftenen"),
+        ("en", "how can i stop comparing myself to influencers"),
     ],
 )
 def test_knowledge_question_gets_an_article_card_in_the_users_language(live: Gateway, lang: str, question: str) -> None:
