@@ -24,7 +24,7 @@ import httpx
 from bench.procs import BENCH_TMP, UNLIMITED_RATE_ENV, Processes, base_env, free_port, start_redis_server
 from tests.conftest import APP_PY, REPO
 
-QUESTION = "en fra klassen har delt et nøgenbillede af mig hvad gør jeg"
+QUESTION = "hvordan kan jeg bruge min telefon mindre om aftenen"  # a general question: an article card
 READY_TIMEOUT = 600.0
 
 

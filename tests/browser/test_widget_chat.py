@@ -108,7 +108,7 @@ def test_knowledge_answer_has_an_article_card_and_buttons_work(tab: WidgetTab, s
         pytest.skip("needs the Rasa stack (no trained model)")
     tab.goto()
     tab.open()
-    bubbles = tab.send_and_wait_reply("someone is threatening to post my nudes unless i pay them")
+    bubbles = tab.send_and_wait_reply("how can i stop comparing myself to influencers")  # general: an article
     cards = [b for b in bubbles if b["card"]]
     assert cards, bubbles
     link = cards[0]["links"][0]
