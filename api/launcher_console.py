@@ -11,6 +11,7 @@ prints goes to stderr, which supervisord passes to its own stdout.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections import deque
@@ -37,6 +38,7 @@ class Console:
         return f"\033[{code}m{text}\033[0m" if self.colour else text
 
     def line(self, name: str, text: str) -> None:
+        text = redact_text_fields(text)
         prefix = self._paint(self.colours.get(name, "37"), f"{name:<{self.width}} |")
         self.out.write(f"{prefix} {text}\n")
 
@@ -77,6 +79,15 @@ class Console:
         if len(deaths) >= CRASH_LOOP_DEATHS:
             minutes = CRASH_LOOP_WINDOW / 60
             self.loud(name, f"CRASH LOOP: it died {len(deaths)} times in the last {minutes:.0f} minutes.")
+
+
+# Rasa's structured log lines carry the message (e.g. "rest.message.received.timeout" at error level, text=...):
+# the console blanks every JSON "text" field of every child's output before it is printed.
+_TEXT_FIELD = re.compile(r'("text"\s*:\s*)"(?:[^"\\]|\\.)*"')
+
+
+def redact_text_fields(text: str) -> str:
+    return _TEXT_FIELD.sub(r'\1"[redacted]"', text) if '"text"' in text else text
 
 
 def parse_fields(text: str) -> dict[str, str]:

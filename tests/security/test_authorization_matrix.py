@@ -85,6 +85,7 @@ MATRIX: dict[tuple[str, str], tuple[str, Any]] = {
     ("POST", H + "/emergency-details"): ("holder_only", None),
     ("GET", "/api/v1/supervisor/overview"): ("supervisor", None),
     ("POST", "/api/v1/supervisor/plan"): ("supervisor", {"conversations_per_hour": 4}),
+    ("PATCH", "/api/v1/counsellors/{name}"): ("supervisor", {"capacity": 3, "urgent_capacity": 1}),
     ("WS", "/api/v1/counsellor/ws"): ("dashboard_socket", None),
     ("WS", H + "/ws"): ("chat_socket", None),
 }
@@ -167,7 +168,7 @@ def world(gateway_factory: GatewayFactory, redis_server: RedisServer) -> Iterato
 
 def call(world: World, method: str, path: str, principal: str, body: Any) -> int | str:
     cid = world.fresh_chat()
-    url_path = path.format(conversation_id=cid, article_id="no-such-article")
+    url_path = path.format(conversation_id=cid, article_id="no-such-article", name="lea")
     token = world.tokens[principal]
     if method == "WS":
         return auth_result(ws(world.gateway.url, url_path), token)

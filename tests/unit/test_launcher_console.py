@@ -84,3 +84,14 @@ def test_every_child_is_restarted_killed_with_supervisord_and_bound_to_loopback(
         assert command[1:4] == ["--pdeathsig", "KILL", "--"]
     for name in ("actions", "rasa", "gateway"):
         assert commands[name][commands[name].index("--interface" if name != "gateway" else "--host") + 1] == "127.0.0.1"
+
+
+def test_rasa_log_lines_never_print_message_text() -> None:
+    """Rasa logs `rest.message.received.timeout` with the message as `text=` at error level."""
+    from api.launcher_console import redact_text_fields
+
+    line = '{"text": "mit nummer er [telefon] hvis I vil ringe", "event": "rest.message.received.timeout"}'
+    assert "hvis I vil ringe" not in redact_text_fields(line)
+    assert '"event": "rest.message.received.timeout"' in redact_text_fields(line)
+    assert redact_text_fields('{"text": "a \\"b\\" c", "n": 1}') == '{"text": "[redacted]", "n": 1}'
+    assert redact_text_fields("rasa ready") == "rasa ready"
