@@ -6,13 +6,17 @@ import asyncio
 import json
 
 import httpx
+import redis
 
 from api.services.accounts import create_account
 from tests.conftest import GatewayFactory, RedisServer
 from tests.integration.helpers import events_of, new_conversation, open_socket, send, ws_url
 
 
-def test_delivery_both_ways_across_two_gateways(gateway_factory: GatewayFactory, redis_server: RedisServer) -> None:
+def test_delivery_both_ways_across_two_gateways(
+    gateway_factory: GatewayFactory, redis_server: RedisServer, redis_client: redis.Redis
+) -> None:
+    """A flushed Redis (redis_client): an earlier test's chats held by "kim" would fill kim's capacity (409)."""
     youth_side, counsellor_side = gateway_factory(), gateway_factory()
     asyncio.run(create_account(redis_server.url, "kim", "password-kim", "counsellor"))
     jwt = httpx.post(
