@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.triage import paths, semantic
+from knowledge.triage import paths, reviews, semantic
 from knowledge.triage.content import RiskContent, load_content
 from knowledge.triage.levels import LEVELS, RANK, Level, max_level
 from knowledge.triage.matching import Matcher, MatchResult
@@ -95,7 +95,7 @@ class Triage:
         ONNX Runtime) unless `use_semantic` is False or, when it is None, `LYT_TRIAGE_SEMANTIC=0`.
         """
         directory = risk_dir or paths.risk_dir()
-        content = load_content(directory)
+        content = reviews.with_accepted(load_content(directory))  # + curator-accepted corrections (reviews.py)
         triage = cls(content)
         cache = (cache_dir or paths.triage_cache_dir()) if use_cache else None
         triage.classifier = load_or_train(content, triage.matcher, cache)
