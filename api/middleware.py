@@ -39,6 +39,14 @@ class ObserveMiddleware:
                 status_code = message["status"]
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
+                # A page that names its embedders in CSP frame-ancestors (the widget's iframe, /widget/frame)
+                # gets no X-Frame-Options: DENY, which would forbid every embedding.
+                if b"content-security-policy" in present and any(
+                    name.lower() == b"content-security-policy" and b"frame-ancestors" in value
+                    and b"frame-ancestors 'none'" not in value
+                    for name, value in headers
+                ):
+                    present.add(b"x-frame-options")
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
                 if api_path and b"cache-control" not in present:  # transcripts, tokens: never in a cache
                     headers.append((b"cache-control", b"no-store"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.secret_rules import WeakSecretError, production_secret_problems, redis_password
+from api.widget_frame import checked_ancestors
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +57,13 @@ class Settings(BaseSettings):
     reserved_urgent_slots: int = Field(1, alias="LYT_RESERVED_URGENT_SLOTS")
     urgent_stretch_slots: int = Field(1, alias="LYT_URGENT_STRETCH_SLOTS")
     claim_lease_seconds: int = Field(120, alias="LYT_CLAIM_LEASE_SECONDS")
-    exit_url: str = Field("https://www.dmi.dk", alias="LYT_EXIT_URL")
+    # Where the widget's quick exit sends the whole tab (top-level location.replace); the widget's iframe page
+    # reads it from here (api/widget_frame.py). http(s) only.
+    exit_url: str = Field("https://www.dmi.dk", pattern=r"^https?://[^\s\"'<>]+$", alias="LYT_EXIT_URL")
+    # Origins allowed to embed the widget's iframe (CSP frame-ancestors of /widget/frame), a JSON list such as
+    # ["https://partner.example"]. Empty: the gateway's own origin, and in development also http://localhost:*
+    # and http://127.0.0.1:* (api/widget_frame.py).
+    widget_frame_ancestors: list[str] = Field(default_factory=list, alias="LYT_WIDGET_FRAME_ANCESTORS")
     ws_idle_timeout_seconds: int = Field(600, alias="LYT_WS_IDLE_TIMEOUT")
     ws_max_frame_bytes: int = Field(16 * 1024, alias="LYT_WS_MAX_FRAME_BYTES")
     # Flooding and addresses (docs/SECURITY.md): the proxies whose X-Forwarded-For is believed (an explicit
@@ -80,6 +87,11 @@ class Settings(BaseSettings):
     # Outside production, without LYT_EMERGENCY_KEY: the key file every gateway on the machine shares
     # (created on first start). Empty means var/emergency.key under LYT_VAR_DIR.
     emergency_key_file: Path | None = Field(None, alias="LYT_EMERGENCY_KEY_FILE")
+
+    @field_validator("widget_frame_ancestors")
+    @classmethod
+    def frame_ancestors_are_origins(cls, value: list[str]) -> list[str]:
+        return checked_ancestors(value)
 
     @property
     def is_development(self) -> bool:

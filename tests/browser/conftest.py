@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Frame, FrameLocator, Page, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "var" / "screenshots"
@@ -35,6 +35,8 @@ MODEL = REPO / "var" / "models" / "lyt.tar.gz"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 EXIT_URL = "https://www.dmi.dk/"
+# The loader (static/widget/widget.js) inserts this iframe; every widget hook lives inside it (issue 16 item 8).
+FRAME = "iframe[data-lyt-frame]"
 
 BUBBLES_JS = """els => els.map(e => ({
   from: e.getAttribute('data-from'),
@@ -108,7 +110,7 @@ def chromium() -> Iterator[Browser]:
 
 @dataclass
 class WidgetTab:
-    """One browser tab on the demo page, with helpers that speak the widget's test hooks."""
+    """One browser tab on the demo page, with helpers that speak the widget's test hooks (inside its iframe)."""
 
     context: BrowserContext
     page: Page
@@ -118,21 +120,33 @@ class WidgetTab:
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def ui(self) -> FrameLocator:
+        """The widget's own document (the iframe the loader inserted): where every `data-lyt-*` hook is."""
+        return self.page.frame_locator(FRAME)
+
+    def frame(self) -> Frame:
+        handle = self.page.locator(FRAME).element_handle()
+        assert handle is not None, "no widget iframe"
+        frame = handle.content_frame()
+        assert frame is not None, "the widget iframe has no document"
+        return frame
+
     def goto(self, path: str = "/") -> None:
         self.page.goto(self.base + path)
-        expect(self.page.locator("[data-lyt-open]")).to_be_attached()
+        expect(self.ui.locator("[data-lyt-open]")).to_be_attached()
 
     def open(self) -> None:
-        self.page.locator("[data-lyt-open]").click()
-        expect(self.page.locator("[data-lyt-input]")).to_be_focused()
+        self.ui.locator("[data-lyt-open]").click()
+        expect(self.ui.locator("[data-lyt-input]")).to_be_focused()
 
     def type_and_send(self, text: str) -> None:
-        box = self.page.locator("[data-lyt-input]")
+        box = self.ui.locator("[data-lyt-input]")
         box.fill(text)
         box.press("Enter")
 
     def bubbles(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self.page.locator("[data-lyt-message]").evaluate_all(BUBBLES_JS)
+        result: list[dict[str, Any]] = self.ui.locator("[data-lyt-message]").evaluate_all(BUBBLES_JS)
         return result
 
     def wait_for(self, check: Callable[[list[dict[str, Any]]], bool], timeout_ms: int = 20_000) -> list[dict[str, Any]]:
@@ -159,7 +173,15 @@ class WidgetTab:
         return self.wait_for(answered, timeout_ms)
 
     def session_storage(self) -> dict[str, str]:
-        result: dict[str, str] = self.page.evaluate("() => Object.fromEntries(Object.entries(sessionStorage))")
+        """The widget's sessionStorage: the iframe's (Lyt's origin), never the partner page's."""
+        result: dict[str, str] = self.frame().evaluate("() => Object.fromEntries(Object.entries(sessionStorage))")
+        return result
+
+    def page_storage(self) -> dict[str, str]:
+        """The partner page's own sessionStorage and localStorage together (the widget must leave both empty)."""
+        result: dict[str, str] = self.page.evaluate(
+            "() => Object.fromEntries([...Object.entries(sessionStorage), ...Object.entries(localStorage)])"
+        )
         return result
 
     def session(self) -> dict[str, Any]:

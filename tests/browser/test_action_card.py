@@ -32,7 +32,7 @@ def test_card_renders_numbered_steps_with_links_and_is_axe_clean(
     tab.goto()
     tab.open()
     tab.type_and_send(OPENING)
-    card = tab.page.locator(CARD)
+    card = tab.ui.locator(CARD)
     expect(card).to_be_visible(timeout=30_000)
     expect(card).to_have_attribute("data-lyt-action-card", "nude-images")
     expect(card.locator("h3")).not_to_be_empty()
@@ -62,9 +62,9 @@ def test_card_is_keyboard_reachable_and_asks_for_a_person(new_tab: TabFactory, s
     tab.goto()
     tab.open()
     tab.type_and_send(OPENING)
-    human = tab.page.locator(CARD + " [data-lyt-card-human]")
+    human = tab.ui.locator(CARD + " [data-lyt-card-human]")
     expect(human).to_be_visible(timeout=30_000)
-    first_link = tab.page.locator(CARD + " a").first
+    first_link = tab.ui.locator(CARD + " a").first
     first_link.focus()
     for _ in range(40):
         if human.evaluate("e => e.getRootNode().activeElement === e"):

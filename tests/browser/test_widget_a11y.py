@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Frame, Page, expect
 
 from tests.browser.conftest import AXE_JS, PHONE, TabFactory, WidgetTab
 
@@ -14,14 +14,21 @@ pytestmark = pytest.mark.browser
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 
 
-def axe_violations(tab: WidgetTab) -> list[dict[str, Any]]:
-    if not tab.page.evaluate("() => typeof window.axe === 'object'"):
-        tab.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    result: dict[str, Any] = tab.page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+def _axe(target: Page | Frame) -> list[dict[str, Any]]:
+    if not target.evaluate("() => typeof window.axe === 'object'"):
+        target.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    # Each document on its own: the partner page (the iframe needs a title) and the widget's iframe.
+    options = AXE_OPTIONS | {"iframes": False}
+    result: dict[str, Any] = target.evaluate("options => axe.run(document, options)", options)
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+def axe_violations(tab: WidgetTab) -> list[dict[str, Any]]:
+    """axe-core on the partner page and inside the widget's iframe (where the chat is)."""
+    return _axe(tab.page) + _axe(tab.frame())
 
 
 def serious(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -38,9 +45,9 @@ def test_axe_finds_no_serious_violations(new_tab: TabFactory, viewport: str) -> 
     closed = axe_violations(tab)
     tab.open()
     tab.send_and_wait_reply("hej")
-    tab.page.locator("[data-lyt-handoff]").click()
+    tab.ui.locator("[data-lyt-handoff]").click()
     tab.wait_for(lambda items: any("køen" in b["text"] for b in items))
-    tab.page.locator("[data-lyt-menu]").click()
+    tab.ui.locator("[data-lyt-menu]").click()
     opened = axe_violations(tab)
     tab.shot(f"widget-axe-{viewport}")
     assert serious(closed) == [], closed
@@ -49,7 +56,7 @@ def test_axe_finds_no_serious_violations(new_tab: TabFactory, viewport: str) -> 
 
 def test_keyboard_only(tab: WidgetTab) -> None:
     tab.goto()
-    launcher = tab.page.locator("[data-lyt-open]")
+    launcher = tab.ui.locator("[data-lyt-open]")
     for _ in range(40):
         tab.page.keyboard.press("Tab")
         if launcher.evaluate("e => e.getRootNode().activeElement === e"):
@@ -57,7 +64,7 @@ def test_keyboard_only(tab: WidgetTab) -> None:
     else:
         pytest.fail("the launcher cannot be reached with Tab")
     tab.page.keyboard.press("Enter")
-    box = tab.page.locator("[data-lyt-input]")
+    box = tab.ui.locator("[data-lyt-input]")
     expect(box).to_be_focused()
     tab.page.keyboard.type("første linje")
     tab.page.keyboard.press("Shift+Enter")
@@ -67,19 +74,19 @@ def test_keyboard_only(tab: WidgetTab) -> None:
     tab.wait_for(lambda items: any(b["text"] == "første linje\nanden linje" and b["id"] for b in items))
     assert box.input_value() == ""
     tab.page.keyboard.press("Escape")
-    expect(tab.page.locator("#lyt-panel")).to_be_hidden()
+    expect(tab.ui.locator("#lyt-panel")).to_be_hidden()
     expect(launcher).to_be_focused()
 
 
 def test_controls_have_names_and_the_log_is_live(tab: WidgetTab) -> None:
     tab.goto()
     tab.open()
-    log = tab.page.locator("[role=log]")
+    log = tab.ui.locator("[role=log]")
     expect(log).to_have_attribute("aria-live", "polite")
-    panel = tab.page.locator("#lyt-panel")
+    panel = tab.ui.locator("#lyt-panel")
     expect(panel).to_have_attribute("lang", "da")
     for selector in ("[data-lyt-input]", "[data-lyt-send]", "[data-lyt-exit]", "[data-lyt-menu]", "[data-lyt-close]"):
-        name = tab.page.locator(selector).evaluate(
+        name = tab.ui.locator(selector).evaluate(
             "e => e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].textContent) || e.textContent"
         )
         assert name.strip(), selector
@@ -93,13 +100,13 @@ def test_readable_at_200_percent_zoom(new_tab: TabFactory, name: str, size: dict
     tab.goto()
     tab.open()
     tab.send_and_wait_reply("hej, kan I hjælpe mig med noget med et meget langt ord: " + "a" * 80)
-    overflow = tab.page.locator("#lyt-panel").evaluate(
+    overflow = tab.ui.locator("#lyt-panel").evaluate(
         "p => [p.scrollWidth - p.clientWidth, ...Array.from(p.querySelectorAll('.head, .log, .composer, .msg'))"
         ".map(e => e.scrollWidth - e.clientWidth)]"
     )
     assert max(overflow) <= 1, overflow
     for selector in ("[data-lyt-input]", "[data-lyt-send]", "[data-lyt-exit]", "[data-lyt-handoff]"):
-        expect(tab.page.locator(selector)).to_be_in_viewport()
+        expect(tab.ui.locator(selector)).to_be_in_viewport()
     tab.shot(f"widget-{name}")
 
 
@@ -107,5 +114,5 @@ def test_reduced_motion_is_respected(new_tab: TabFactory) -> None:
     tab = new_tab(reduced_motion="reduce")
     tab.goto()
     tab.open()
-    animation = tab.page.locator(".typing .dots span").first.evaluate("e => getComputedStyle(e).animationName")
+    animation = tab.ui.locator(".typing .dots span").first.evaluate("e => getComputedStyle(e).animationName")
     assert animation == "none"

@@ -27,9 +27,9 @@ def test_nothing_is_sent_before_the_launcher_is_opened(tab: WidgetTab) -> None:
     tab.page.wait_for_timeout(1000)
     api_calls = [url for url in tab.requests if "/api/" in url]
     assert api_calls == [] and tab.sockets == []
-    assert tab.page.locator("[data-lyt-widget]").count() == 1
-    expect(tab.page.locator("[data-lyt-open]")).to_be_visible()
-    expect(tab.page.locator("[data-lyt-exit]")).to_be_visible()
+    assert tab.ui.locator("[data-lyt-widget]").count() == 1
+    expect(tab.ui.locator("[data-lyt-open]")).to_be_visible()
+    expect(tab.ui.locator("[data-lyt-exit]")).to_be_visible()
     assert tab.session_storage() == {}
     tab.shot("widget-desktop-closed")
 
@@ -37,13 +37,13 @@ def test_nothing_is_sent_before_the_launcher_is_opened(tab: WidgetTab) -> None:
 def test_danish_chat_on_desktop(tab: WidgetTab, stack: WidgetStack) -> None:
     tab.goto()
     tab.open()
-    panel = tab.page.locator("#lyt-panel")
+    panel = tab.ui.locator("#lyt-panel")
     expect(panel).to_have_attribute("lang", "da")
     intro = panel.locator("#lyt-intro")
     expect(intro).to_contain_text("anonymt")
     expect(intro).to_contain_text("112")
     expect(intro).to_contain_text("rådgiver")
-    expect(tab.page.locator("[data-lyt-handoff]")).to_have_text("Tal med en person")
+    expect(tab.ui.locator("[data-lyt-handoff]")).to_have_text("Tal med en person")
     bubbles = tab.send_and_wait_reply("hej")
     answer = replies(bubbles)
     assert answer, bubbles
@@ -68,14 +68,14 @@ def test_english_chat_on_a_phone(new_tab: TabFactory, stack: WidgetStack) -> Non
     )
     tab.goto()
     tab.open()
-    box = tab.page.locator("#lyt-panel").bounding_box()
+    box = tab.ui.locator("#lyt-panel").bounding_box()
     assert box is not None and box["width"] == PHONE["width"] and box["height"] == PHONE["height"], box
-    tab.page.locator("[data-lyt-lang]").click()
-    panel = tab.page.locator("#lyt-panel")
+    tab.ui.locator("[data-lyt-lang]").click()
+    panel = tab.ui.locator("#lyt-panel")
     expect(panel).to_have_attribute("lang", "en")
     expect(panel.locator("#lyt-intro")).to_contain_text("anonymously")
-    expect(tab.page.locator("[data-lyt-handoff]")).to_have_text("Talk to a person")
-    expect(tab.page.locator("[data-lyt-exit]")).to_have_text("Leave site")
+    expect(tab.ui.locator("[data-lyt-handoff]")).to_have_text("Talk to a person")
+    expect(tab.ui.locator("[data-lyt-exit]")).to_have_text("Leave site")
     bubbles = tab.send_and_wait_reply("hey there, how are you doing")
     assert created == [{"lang": "en"}]
     answer = replies(bubbles)
@@ -98,9 +98,9 @@ def test_language_follows_data_lang_then_the_browser(
         base_url + "/partner", lambda route: route.fulfill(content_type="text/html", body=PARTNER.format(tag=tag))
     )
     tab.goto("/partner")
-    expect(tab.page.locator("[data-lyt-open]")).to_have_text("Chat med Lyt" if expected == "da" else "Chat with Lyt")
+    expect(tab.ui.locator("[data-lyt-open]")).to_have_text("Chat med Lyt" if expected == "da" else "Chat with Lyt")
     tab.open()
-    expect(tab.page.locator("#lyt-panel")).to_have_attribute("lang", expected)
+    expect(tab.ui.locator("#lyt-panel")).to_have_attribute("lang", expected)
 
 
 def test_knowledge_answer_has_an_article_card_and_buttons_work(tab: WidgetTab, stack: WidgetStack) -> None:
@@ -115,12 +115,12 @@ def test_knowledge_answer_has_an_article_card_and_buttons_work(tab: WidgetTab, s
     assert link["href"].startswith(tab.base + "/articles/")
     assert link["target"] == "_blank" and "noopener" in link["rel"]
     assert link["href"].endswith("-en"), "an English question gets the English article"
-    expect(tab.page.locator("[data-lyt-message] .card a").first).to_contain_text("Read the article")
+    expect(tab.ui.locator("[data-lyt-message] .card a").first).to_contain_text("Read the article")
     tab.shot("widget-article-card")
     with_buttons = [b for b in replies(bubbles) if b["buttons"]]
     if with_buttons:
         title = with_buttons[-1]["buttons"][0]
-        tab.page.locator("[data-lyt-message] .btns button", has_text=title).last.click()
+        tab.ui.locator("[data-lyt-message] .btns button", has_text=title).last.click()
         after = tab.wait_for(lambda items: any(b["from"] == "user" and b["text"] == title and b["id"] for b in items))
         assert not any(b["from"] == "user" and b["text"].startswith("/") for b in after)
 
@@ -128,7 +128,7 @@ def test_knowledge_answer_has_an_article_card_and_buttons_work(tab: WidgetTab, s
 def test_talk_to_a_person_shows_the_queue(tab: WidgetTab) -> None:
     tab.goto()
     tab.open()
-    tab.page.locator("[data-lyt-handoff]").click()
+    tab.ui.locator("[data-lyt-handoff]").click()
     bubbles = tab.wait_for(lambda items: any("køen" in b["text"] for b in items if b["from"] == "system"))
     queue = [b for b in bubbles if re.search(r"Du er nummer \d+ i køen\. \S", b["text"])]
     assert queue, bubbles
@@ -147,8 +147,8 @@ def test_typed_xss_payload_is_inert(tab: WidgetTab) -> None:
     mine = [b for b in bubbles if b["from"] == "user"]
     assert mine[0]["text"] == HOSTILE
     tab.page.wait_for_timeout(500)
-    found = tab.page.locator("[data-lyt-widget]").evaluate(
-        "host => host.shadowRoot.querySelectorAll('img, script, iframe, object').length"
+    found = tab.ui.locator("[data-lyt-widget]").evaluate(
+        "root => root.querySelectorAll('img, script, iframe, object').length"
     )
     assert found == 0
     assert tab.dialogs == []
@@ -240,18 +240,18 @@ def test_server_data_is_rendered_as_text_and_links_only_from_cards(tab: WidgetTa
     assert counsellor["from"] == "counsellor" and counsellor["label"] == "Rådgiver"
     assert "Du er nummer 3 i køen. Cirka 10–15 minutter." == by_id["2000000000001-7"]["text"]
     assert "Om et par minutter." in by_id["2000000000001-8"]["text"]
-    counts = tab.page.locator("[data-lyt-widget]").evaluate(
-        "host => host.shadowRoot.querySelectorAll('img, script, b, i').length"
+    counts = tab.ui.locator("[data-lyt-widget]").evaluate(
+        "root => root.querySelectorAll('img, script, b, i').length"
     )
     assert counts == 0
-    colours = tab.page.locator("[data-lyt-message]").evaluate_all(
+    colours = tab.ui.locator("[data-lyt-message]").evaluate_all(
         "els => els.map(e => [e.dataset.from, getComputedStyle(e).backgroundColor])"
     )
     by_from = {sender: colour for sender, colour in colours}
     assert len({by_from["bot"], by_from["counsellor"], by_from["user"], by_from["system"]}) == 4
     tab.shot("widget-rendering")
 
-    tab.page.locator("[data-lyt-message] .btns button", has_text="Ja tak").click()
+    tab.ui.locator("[data-lyt-message] .btns button", has_text="Ja tak").click()
     after = tab.wait_for(lambda items: any(b["from"] == "user" and b["text"] == "Ja tak" and b["id"] for b in items))
     assert posted[-1]["text"] == "/affirm"
     assert [b["text"] for b in after if b["from"] == "user"] == ["hej", "Ja tak"]
@@ -271,7 +271,7 @@ def test_counsellor_messages_are_labelled_and_distinct(tab: WidgetTab, stack: Wi
     staff = {"Authorization": f"Bearer {login.json()['access_token']}"}
     tab.goto()
     tab.open()
-    tab.page.locator("[data-lyt-handoff]").click()
+    tab.ui.locator("[data-lyt-handoff]").click()
     tab.wait_for(lambda items: any("køen" in b["text"] for b in items))
     cid = tab.session()["cid"]
     assert httpx.post(f"{stack.url}/api/v1/queue/{cid}/claim", headers=staff).status_code == 200
@@ -284,5 +284,5 @@ def test_counsellor_messages_are_labelled_and_distinct(tab: WidgetTab, stack: Wi
     bubbles = tab.wait_for(lambda items: any(b["from"] == "counsellor" for b in items))
     counsellor = [b for b in bubbles if b["from"] == "counsellor"][0]
     assert counsellor["text"] == "Hej, jeg hedder Sara." and counsellor["label"] == "Rådgiver"
-    expect(tab.page.locator("[data-lyt-message][data-from=counsellor] .who")).to_be_visible()
+    expect(tab.ui.locator("[data-lyt-message][data-from=counsellor] .who")).to_be_visible()
     tab.shot("widget-counsellor")

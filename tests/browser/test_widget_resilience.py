@@ -62,7 +62,7 @@ def test_reload_mid_conversation_loses_and_duplicates_nothing(tab: WidgetTab) ->
     tab.page.goto("about:blank")
     send_as_youth(tab, session, "skrevet mens siden var væk")  # events the tab missed
     tab.goto()  # the same tab loads the page again: sessionStorage is still there
-    expect(tab.page.locator("#lyt-panel")).to_be_visible()  # it was open before the reload
+    expect(tab.ui.locator("#lyt-panel")).to_be_visible()  # it was open before the reload
     after = tab.wait_for(lambda items: any(b["text"] == "skrevet mens siden var væk" for b in items))
     tab.page.wait_for_timeout(1500)
     after_ids = rendered_ids(tab)
@@ -84,7 +84,7 @@ def test_network_drop_and_recovery(tab: WidgetTab) -> None:
     session = tab.session()
 
     tab.context.set_offline(True)
-    expect(tab.page.locator("#lyt-panel [role=status]")).to_contain_text("offline")
+    expect(tab.ui.locator("#lyt-panel [role=status]")).to_contain_text("offline")
     tab.type_and_send("skrevet offline")
     pending = tab.wait_for(lambda items: any(b["pending"] for b in items))
     assert [b["text"] for b in pending if b["pending"]] == ["skrevet offline"]
@@ -107,7 +107,7 @@ def test_network_drop_and_recovery(tab: WidgetTab) -> None:
     ids = rendered_ids(tab)
     assert len(set(ids)) == len(ids) and sorted(ids) == sorted(stored_ids(tab))
     assert json.loads(tab.session_storage()["lyt.outbox"]) == []
-    expect(tab.page.locator("#lyt-panel [role=status]")).to_have_text("")
+    expect(tab.ui.locator("#lyt-panel [role=status]")).to_have_text("")
 
 
 def test_gateway_restart_reconnects_and_shows_missed_events_once(tab: WidgetTab, stack: WidgetStack) -> None:
@@ -156,7 +156,7 @@ def test_quick_exit_wipes_storage_deletes_the_chat_and_leaves(new_tab: TabFactor
     tab.send_and_wait_reply("hej")
     session = tab.session()
     assert session["cid"] and "lyt.events" in tab.session_storage()
-    exit_button = tab.page.locator("[data-lyt-exit]")
+    exit_button = tab.ui.locator("[data-lyt-exit]")
     expect(exit_button).to_be_visible()
     exit_button.click()
     tab.page.wait_for_url(EXIT_URL + "**")
@@ -164,7 +164,7 @@ def test_quick_exit_wipes_storage_deletes_the_chat_and_leaves(new_tab: TabFactor
 
     tab.goto()  # the same tab comes back: nothing of the chat is left
     assert [k for k in tab.session_storage() if k.startswith("lyt.")] == []
-    expect(tab.page.locator("#lyt-panel")).to_be_hidden()
+    expect(tab.ui.locator("#lyt-panel")).to_be_hidden()
     assert tab.bubbles() == []
 
 
@@ -174,10 +174,10 @@ def test_quick_exit_is_on_the_launcher_area_and_replaces_history(new_tab: TabFac
     tab.goto()
     tab.open()
     tab.send_and_wait_reply("hej")
-    tab.page.locator("[data-lyt-close]").click()
-    expect(tab.page.locator("[data-lyt-open]")).to_be_focused()
-    expect(tab.page.locator("[data-lyt-exit]")).to_be_visible()
-    tab.page.locator("[data-lyt-exit]").click()
+    tab.ui.locator("[data-lyt-close]").click()
+    expect(tab.ui.locator("[data-lyt-open]")).to_be_focused()
+    expect(tab.ui.locator("[data-lyt-exit]")).to_be_visible()
+    tab.ui.locator("[data-lyt-exit]").click()
     tab.page.wait_for_url(EXIT_URL + "**")
     tab.page.go_back()
     assert not tab.page.url.startswith(tab.base), "the chat page must not be in the history"
@@ -188,11 +188,11 @@ def test_delete_my_chat(tab: WidgetTab) -> None:
     tab.open()
     tab.send_and_wait_reply("hej")
     first = tab.session()
-    tab.page.locator("[data-lyt-menu]").click()
-    tab.page.locator("[data-lyt-delete]").click()
+    tab.ui.locator("[data-lyt-menu]").click()
+    tab.ui.locator("[data-lyt-delete]").click()
     assert tab.bubbles() == []
     assert [k for k in tab.session_storage() if k.startswith("lyt.")] == []
-    expect(tab.page.locator("#lyt-panel [role=status]")).to_contain_text("slettet")
+    expect(tab.ui.locator("#lyt-panel [role=status]")).to_contain_text("slettet")
     assert tab.page.url.startswith(tab.base)
     assert conversation_gone(tab.base, first)
     tab.send_and_wait_reply("hej igen")

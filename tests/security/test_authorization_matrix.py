@@ -57,6 +57,7 @@ MATRIX: dict[tuple[str, str], tuple[str, Any]] = {
     ("GET", "/metrics"): ("public", None),  # outside production; production guards it (docs/SECURITY.md)
     ("GET", "/"): ("public", None),
     ("GET", "/counsellor"): ("public", None),
+    ("GET", "/widget/frame"): ("public", None),  # the widget's iframe page (issue 16 item 8)
     ("GET", "/articles"): ("public", None),
     ("GET", "/articles/{article_id}"): ("public", None),
     ("POST", "/api/v1/conversations"): ("public", {"lang": "da"}),

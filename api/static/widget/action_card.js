@@ -4,8 +4,8 @@
  * {"type": "action_card", "topic", "title", "steps": [{"text", "link", "helpline", "helpline_label"?}], "lang"}:
  * a labelled region with the title as a heading, the steps as an ordered (numbered) list, links that open
  * in a new tab (our own /articles/... paths or https URLs only), and a "talk to a person" button that calls
- * onHuman(). Every server string goes in with textContent. The card carries its own small stylesheet so it
- * needs nothing from the widget's.
+ * onHuman(). Every server string goes in with textContent. Its styles are in frame.css (the widget's iframe
+ * allows no inline style: docs/SECURITY.md).
  */
 
 const TEXT = {
@@ -14,18 +14,6 @@ const TEXT = {
   en: { steps: "Steps", more: "Read more", newTab: "(opens in a new tab)", human: "Talk to a person now",
         helpline: "Contact" },
 };
-
-const STYLE = [
-  ".lyt-card{border:1px solid #5b5b66;border-radius:10px;padding:10px 12px;margin-top:6px;background:#fff;color:#1d1d24;max-width:100%;box-sizing:border-box}",
-  ".lyt-card h3{font-size:1rem;margin:0 0 6px;line-height:1.3}",
-  ".lyt-card ol{margin:0;padding-left:1.4em}",
-  ".lyt-card li{margin:0 0 8px;line-height:1.4;overflow-wrap:anywhere}",
-  ".lyt-card a{color:#0b4fa8;text-decoration:underline}",
-  ".lyt-card a:focus-visible,.lyt-card button:focus-visible{outline:3px solid #0b4fa8;outline-offset:2px}",
-  ".lyt-card .lyt-card-helpline{display:block;font-weight:600}",
-  ".lyt-card button{margin-top:4px;min-height:44px;padding:8px 14px;border-radius:8px;border:0;background:#1f5f3a;color:#fff;font:inherit;cursor:pointer;width:100%}",
-  ".lyt-card .lyt-sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0;padding:0}",
-].join("\n");
 
 const ARTICLE_PATH = /^\/articles\/[a-z0-9-]{1,120}$/;
 let cardCount = 0;
@@ -58,8 +46,6 @@ export function buildActionCard(ev, opts = {}) {
   card.setAttribute("lang", lang);
   card.setAttribute("aria-labelledby", id);
   card.setAttribute("data-lyt-action-card", typeof ev.topic === "string" ? ev.topic : "");
-  const style = node("style", null, STYLE);
-  card.appendChild(style);
   const title = node("h3", null, typeof ev.title === "string" ? ev.title : t.steps);
   title.id = id;
   card.appendChild(title);
