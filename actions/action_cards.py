@@ -21,8 +21,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.card_slots import FLOW_OF_FORM, FLOW_SLOTS, extract_answers
 from actions.language import conversation_lang
+from knowledge.card_answers import FLOW_OF_FORM, FLOW_SLOTS, extract_answers
 
 EXTRACT_ACTION = "action_extract_card_slots"
 SHOW_ACTION = "action_show_card"

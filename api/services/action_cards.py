@@ -90,7 +90,7 @@ def remember_cards(pipe: Pipeline, cid: str, cards: list[tuple[str, Event, dict[
 
 def cards_for_summary(raw_records: list[str]) -> list[dict[str, Any]]:
     """Stored card records with each answer as words for the counsellor (knowledge/action_cards.py)."""
-    from knowledge.action_cards import answers_in_words  # the card data module; read only when summarising
+    from knowledge.action_cards import answers_for_counsellor, answers_in_words  # read only when summarising
 
     cards = []
     for raw in raw_records:
@@ -105,5 +105,6 @@ def cards_for_summary(raw_records: list[str]) -> list[dict[str, Any]]:
             "title": record.get("title", ""),
             "answers": answers_in_words(answers, "da"),
             "answers_en": answers_in_words(answers, "en"),
+            "answered": answers_for_counsellor(answers),  # question and answer as words, Danish and English
         })
     return cards

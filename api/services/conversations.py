@@ -42,6 +42,7 @@ class Conversation:
     counsellor: str
     topics: str
     created_ms: int
+    card_question: str = ""  # "flow:slot" the bot asked last (api/services/card_risk.py), else ""
 
     @classmethod
     def from_hash(cls, cid: str, data: dict[str, str]) -> Conversation:
@@ -54,6 +55,7 @@ class Conversation:
             counsellor=data.get("counsellor", ""),
             topics=data.get("topics", ""),
             created_ms=int(data.get("created_ms", "0")),
+            card_question=data.get("card_question", ""),
         )
 
 

@@ -29,6 +29,7 @@ from api.services import conversations as convs
 from api.services import ratelimit, risk_view, safety_question, waiting_room
 from api.services.action_cards import remember_cards
 from api.services.articles import article_catalogue
+from api.services.card_risk import MEETING_REASON, card_floor, floored, with_flow_floor
 from api.services.emergency import keep_if_urgent
 from api.services.events import (
     Event,
@@ -90,6 +91,8 @@ async def handle_youth_message(
         rasa_call = asyncio.create_task(_ask_rasa(state, conv, stored_text, lang, hand_over.metadata))
     try:
         verdict = await state.judge(raw_text, list(reversed(history)), hand_over.sink if hand_over else None)
+        # Context from a guided flow (issue 17): "soon" to the grooming meeting question -> at least concern.
+        verdict = with_flow_floor(verdict, conv.card_question if conv.mode == "bot" else "", raw_text)
     except BaseException:
         _drop(rasa_call)
         raise
@@ -141,8 +144,13 @@ async def handle_youth_message(
         replies.extend(asked_events)
         later.append(safety_question.remember(conv.cid, f"pending:{kind}:{asker}", ttl))
     else:
-        replies.extend(await _bot_turn(state, conv, command, stored_text, level, lang, rasa_call, later))
-        if verdict.level == "concern" and conv.level == "none" and conv.mode == "bot":
+        floors: list[str] = []
+        replies.extend(await _bot_turn(state, conv, command, stored_text, level, lang, rasa_call, later, floors))
+        if floors and verdict.level != "urgent":  # a grooming card chosen by a meeting soon, said up front
+            verdict = floored(verdict, floors[0], MEETING_REASON)
+            level, reasons = convs.higher_level(level, verdict.level), [*reasons, MEETING_REASON]
+        offered = any(b.get("payload") == "/ask_human" for e in replies for b in e.get("buttons") or [])
+        if verdict.level == "concern" and conv.level == "none" and conv.mode == "bot" and not offered:
             replies.append(system_event(copy("concern_offer", lang), [_person_button(lang)]))
 
     stored = await append_events(redis, conv.cid, [user_event, *replies], ttl, publish=False)
@@ -232,8 +240,10 @@ async def _bot_turn(
     lang: str,
     rasa_call: asyncio.Task[list[dict[str, Any]]] | None = None,
     later: list[Callable[[Pipeline], object]] | None = None,
+    floors: list[str] | None = None,
 ) -> list[Event]:
-    """The bot's answer. Bookkeeping writes go to `later`: the caller sends them with its own."""
+    """The bot's answer. Bookkeeping writes go to `later`: the caller sends them with its own. A risk floor
+    the answer implies (a grooming meeting soon, api/services/card_risk.py) is added to `floors`."""
     later = [] if later is None else later
     if command in ("/ask_human", "/handoff"):
         return await _handoff(state, conv, level, lang)
@@ -257,6 +267,11 @@ async def _bot_turn(
     if reply.cards:  # issue 17: the handover summary lists the cards shown and the answers
         cards, card_ttl = reply.cards, state.settings.conversation_ttl_seconds
         later.append(lambda pipe: remember_cards(pipe, conv.cid, cards, card_ttl))
+        if floors is not None and (floor := card_floor(cards)):
+            floors.append(floor)
+    if reply.card_question or conv.card_question:  # the flow question the next message answers, if any
+        question, key = reply.card_question, redis_keys.conversation(conv.cid)
+        later.append(lambda pipe: pipe.hset(key, "card_question", question) if question else pipe.hdel(key, "card_question"))
     if reply.gap_kind:
         gap = stored_text.strip().lower()[:300]
         ttl = state.settings.conversation_ttl_seconds

@@ -6,6 +6,7 @@ Custom payloads Rasa may send (documented in docs/ARCHITECTURE.md):
   {"lyt": "article", "article": {id,title,url}, "text", "buttons"}   an answer with an article card
   {"lyt": "clarify" | "decline", "text", "buttons"}           recorded as a content gap, then shown
   {"lyt": "action_card", "flow", "card": {...}, "answers"}      an action_card event (api/services/action_cards.py)
+  {"lyt": "card_question", "flow", "slot"}                      the flow question just asked (api/services/card_risk.py)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import aiohttp
 
 from api.services.action_cards import card_answers, card_event
+from api.services.card_risk import question_of
 from api.services.events import Event, bot_event
 from knowledge.helplines import load_helplines
 
@@ -35,6 +37,8 @@ class RasaReply:
     article: dict[str, str] | None = None
     # (flow, the action_card event, the answers that chose its steps) for each card shown
     cards: list[tuple[str, Event, dict[str, str]]] = field(default_factory=list)
+    # "flow:slot" when the bot just asked a guided flow's question the gateway reads as context (card_risk.py)
+    card_question: str | None = None
 
 
 class RasaClient:
@@ -147,6 +151,8 @@ def _apply_custom(reply: RasaReply, custom: dict[str, Any], text: Any) -> None:
         if event is not None:
             reply.cards.append((str(custom.get("flow") or ""), event, card_answers(custom.get("answers"))))
             reply.events.append(event)
+    elif kind == "card_question":
+        reply.card_question = question_of(custom)
     elif kind in ("clarify", "decline"):
         reply.gap_kind = str(kind)
         reply.events.append(bot_event(body, buttons))

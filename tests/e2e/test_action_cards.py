@@ -6,6 +6,7 @@ the counsellor's handover summary then lists the card and the answers as words."
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,7 @@ import redis
 
 from api import redis_keys
 from api.services.accounts import create_account
+from api.services.card_risk import MEETING_QUESTION, MEETING_REASON
 from tests.conftest import Gateway, GatewayFactory, RasaStack, RedisServer
 from tests.integration.helpers import events_of, new_conversation, send
 
@@ -127,3 +129,64 @@ def test_the_handover_summary_lists_the_card_and_the_answers_as_words(
         "answers": {"card_platform": "Snapchat", "card_contact_changed": "mail eller nummer er ændret"},
         "answers_en": {"card_platform": "Snapchat", "card_contact_changed": "email or phone was changed"},
     }]
+
+
+# Grooming: a meeting planned soon raises the risk through the gateway's judge stage (api/services/card_risk.py).
+GROOMING_OPENERS = {
+    "da": "en fyr på 25 skriver med mig på snap og siger jeg ikke må fortælle det til nogen",
+    "en": "a guy who is 25 keeps texting me on snap and says i cant tell anyone",
+}
+SOON = {"da": "ja, i morgen efter skole", "en": "yes tomorrow after school"}
+
+
+def _triage_reasons(redis_client: redis.Redis, cid: str) -> list[str]:
+    return [r for raw in redis_client.lrange(redis_keys.triage_log(cid), 0, -1) for r in json.loads(raw)["reasons"]]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_meeting_planned_soon_raises_the_risk_through_triage_and_offers_a_counsellor(
+    live: Gateway, redis_server: RedisServer, redis_client: redis.Redis, lang: str
+) -> None:
+    cid, token = new_conversation(live.url, lang)
+    asked = events_of(send(live.url, cid, token, GROOMING_OPENERS[lang]))
+    assert not any(e.get("type") == "action_card" for e in asked), asked
+    assert redis_client.hget(redis_keys.conversation(cid), "card_question") == MEETING_QUESTION
+    answered = events_of(send(live.url, cid, token, SOON[lang]))
+    cards = [e for e in answered if e.get("type") == "action_card"]
+    assert cards and cards[0]["topic"] == "grooming", answered
+    meta = redis_client.hgetall(redis_keys.conversation(cid))
+    assert meta["level"] in ("concern", "urgent") and "card_question" not in meta
+    assert MEETING_REASON in _triage_reasons(redis_client, cid)
+    person = [b for e in answered for b in e.get("buttons", []) if b.get("payload") == "/ask_human"]
+    assert len(person) == 1, answered  # a counsellor offered at once, once
+    queued = events_of(send(live.url, cid, token, "/ask_human"))
+    assert any(e.get("type") == "queue" and e.get("position") == 1 for e in queued), queued
+    waiting = httpx.get(f"{live.url}/api/v1/queue", headers=_counsellor(live, redis_server)).json()
+    mine = [w for w in waiting if w["conversation_id"] == cid]
+    assert mine and mine[0]["level"] in ("concern", "urgent") and MEETING_REASON in mine[0]["reasons"], mine
+
+
+def test_no_meeting_leaves_the_level_to_triage(live: Gateway, redis_client: redis.Redis) -> None:
+    cid, token = new_conversation(live.url, "da")
+    events_of(send(live.url, cid, token, GROOMING_OPENERS["da"]))
+    level_before = redis_client.hget(redis_keys.conversation(cid), "level")
+    answered = events_of(send(live.url, cid, token, "nej"))
+    assert any(e.get("type") == "action_card" for e in answered), answered
+    assert MEETING_REASON not in _triage_reasons(redis_client, cid)
+    assert redis_client.hget(redis_keys.conversation(cid), "level") == level_before
+
+
+def test_a_meeting_soon_said_up_front_raises_the_risk_too(live: Gateway, redis_client: redis.Redis) -> None:
+    cid, token = new_conversation(live.url, "da")
+    events = events_of(send(live.url, cid, token, "en voksen fra nettet vil mødes med mig i morgen"))
+    cards = [e for e in events if e.get("type") == "action_card"]
+    assert cards and cards[0]["topic"] == "grooming", events
+    assert redis_client.hget(redis_keys.conversation(cid), "level") in ("concern", "urgent")
+    assert MEETING_REASON in _triage_reasons(redis_client, cid)
+    assert any(b.get("payload") == "/ask_human" for e in events for b in e.get("buttons", []))
+
+
+def _counsellor(live: Gateway, redis_server: RedisServer) -> dict[str, str]:
+    asyncio.run(create_account(redis_server.url, "cards-grooming", "password-cards-grooming", "counsellor"))
+    response = httpx.post(f"{live.url}/api/v1/auth/token", data={"username": "cards-grooming", "password": "password-cards-grooming"})
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

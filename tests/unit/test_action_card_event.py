@@ -50,4 +50,8 @@ def test_summary_shows_the_answers_as_words() -> None:
                            "answers": {"card_meeting": "soon"}})]
     assert cards_for_summary(records) == [{"flow": "grooming", "topic": "grooming", "title": "T",
                                            "answers": {"card_meeting": "et møde er aftalt snart"},
-                                           "answers_en": {"card_meeting": "a meeting is planned soon"}}]
+                                           "answers_en": {"card_meeting": "a meeting is planned soon"},
+                                           "answered": [{"slot": "card_meeting",
+                                                         "question": {"da": "Møde aftalt", "en": "Meeting planned"},
+                                                         "answer": {"da": "et møde er aftalt snart",
+                                                                    "en": "a meeting is planned soon"}}]}]

@@ -23,6 +23,7 @@
 import { markSpans, renderRiskBanner, showRiskBanner } from "./risk.js";
 import { buildLiveChats, renderLiveChats } from "./live_chats.js";
 import { capacityCell, capacityHeading } from "./capacity_control.js";
+import { cardsBlock } from "./action_cards.js";
 
 (function () {
   "use strict";
@@ -1311,6 +1312,8 @@ import { capacityCell, capacityHeading } from "./capacity_control.js";
       answered.length ? h("ul", { class: "answered" }, answered.map(function (a) { return h("li", { text: a }); }))
         : h("p", { class: "muted", text: t("bot_answered_none") }));
     var blocks = [why, bot];
+    var cards = cardsBlock(s, S.lang);  // issue 17: the guided-flow cards shown, the answers as words
+    if (cards) blocks.push(cards);
     var changes = Array.isArray(s.risk_changes) ? s.risk_changes : [];
     if (changes.length) {
       blocks.push(h("div", { class: "sum-block" }, h("h4", { text: t("risk_changes") }),

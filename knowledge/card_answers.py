@@ -24,26 +24,33 @@ FLOW_OF_FORM = {form: flow for flow, form in FORM_OF_FLOW.items()}
 
 _I = re.IGNORECASE
 PLATFORMS = (
-    ("instagram", re.compile(r"\b(insta(gram)?|ig)\b", _I)),
-    ("snapchat", re.compile(r"\b(snap(chat)?|sc)\b", _I)),
-    ("tiktok", re.compile(r"\b(tik ?tok|tt)\b", _I)),
+    ("instagram", re.compile(r"\b(insta(gram)?s?|ig)\b", _I)),
+    ("snapchat", re.compile(r"\b(snap(chat)?\w*|sc)\b", _I)),  # snapgruppe, snapkortet
+    ("tiktok", re.compile(r"\b(tik ?toks?|tt)\b", _I)),
     ("discord", re.compile(r"\bdiscord\b", _I)),
     ("facebook", re.compile(r"\b(facebook|fb|messenger)\b", _I)),
-    ("other", re.compile(r"\b(andet|anden app|en anden|other|another app|whatsapp|telegram|reddit|twitter|steam|"
-                         r"roblox|fortnite|youtube|bereal|kik|omegle|x\.com)\b", _I)),
+    ("roblox", re.compile(r"\broblox\b", _I)),
+    ("youtube", re.compile(r"\b(youtube|yt)\b", _I)),
+    ("x", re.compile(r"\b(twitter|x\.com|(på|on|i|in) x|x \(twitter\))(?!\w)|^x$", _I)),
+    ("other", re.compile(r"\b(andet|anden app|en anden|other|another app|whatsapp|telegram|reddit|steam|"
+                         r"fortnite|bereal|kik|omegle)\b", _I)),
 )
-UNDER_18 = re.compile(r"\b(under 18|u18|yngre end 18|younger than 18|var (1[0-7]|[5-9]) år|was (1[0-7]|[5-9]))\b", _I)
+UNDER_18 = re.compile(r"\b(under 18|u18|yngre end 18|younger than 18|var (kun |bare )?(1[0-7]|[5-9])( år)?|"
+                      r"was (only |just )?(1[0-7]|[5-9]))\b", _I)
 OVER_18 = re.compile(r"\b(over 18|18 eller (over|ældre)|18 or (over|older)|voksen|adult)\b", _I)
-CURRENT_AGE = re.compile(r"\b(?:jeg er|i'?m|i am|er|age)\s+(\d{1,2})\b|\b(\d{1,2})\s*(?:år|years? old|yo|y/o)\b", _I)
+CURRENT_AGE = re.compile(r"\b(?:jeg er|i'?m|i am|er|age)\s+(?:kun\s+|bare\s+|only\s+|just\s+)?(\d{1,2})\b|"
+                         r"\b(\d{1,2})\s*(?:år|years? old|yo|y/o)\b", _I)
 THREATENED = re.compile(r"\b(true[rt]?|trussel|truet|threat\w*|vil dele|will (share|post)|gonna (share|post)|"
                         r"afpress\w*|blackmail\w*)", _I)
 ONLINE = re.compile(r"\b(delt|deler|lagt|lagde|postet|posted|shared|sharing|leaked|lækket|spredt|sendt rundt|"
-                    r"sent around|online|ude på|er ude|ligger på|uploaded|uploadet|everyone has seen|alle har set)\b", _I)
+                    r"sent around|online|ude på|er ude|ligger på|uploaded|uploadet|everyone has seen|alle har set|"
+                    r"videresendt|"
+                    r"sendt (det|den|dem) videre|set (det|den|dem)|går\b[^.?!]{0,40}\brundt|going around|rundt på)\b", _I)
 GIVEN = (
     ("mitid", re.compile(r"\b(mit ?id|nem ?id)\b", _I)),
     ("codes", re.compile(r"\b(kode[rn]?|koden|codes?|pin|password|adgangskode|engangskode)\b", _I)),
     ("card", re.compile(r"\b(kort\w*|card|cvv|kreditkort|dankort|visa)\b", _I)),
-    ("money", re.compile(r"\b(penge|kr|kroner|mobilepay|betalt|betalte|overført|money|paid|sent \$?\d+|dollars?|"
+    ("money", re.compile(r"\b(penge\w*|kr|kroner|mobilepay|betalt|betalte|overført|money|paid|sent \$?\d+|dollars?|"
                          r"euro|\d+ ?kr)\b", _I)),
     ("nothing", re.compile(r"\b(intet|ingenting|ikke noget|nothing|none)\b", _I)),
 )
@@ -54,7 +61,7 @@ MEETING_SOON = re.compile(r"\b(i dag|i morgen|i aften|i nat|weekend\w*|snart|på
                           r"wednesday|thursday|friday|saturday|sunday))\b", _I)
 MEETING_LATER = re.compile(r"\b(senere|måske|engang|later|maybe|some ?day|at some point)\b", _I)
 MEETING_WORD = re.compile(r"\b(mødes|møde[sr]?|ses|meet\w*|hang ?out|date)\b", _I)
-CONTACT_CHANGED = re.compile(r"\b(ændret|skiftet|changed)\b.*\b(mail|e-?mail|nummer|telefonnummer|number|phone)\b|"
+CONTACT_CHANGED = re.compile(r"\b(ændret|skiftet|changed)\b.*\b(mail\w*|e-?mail\w*|\w*nummer\w*|number|phone)\b|"
                              r"\b(mail|e-?mail|nummer|number|phone)\b.*\b(ændret|skiftet|changed)\b", _I)
 CONTACT_SAME = re.compile(r"\b(ikke ændret|not changed|same|samme|kan stadig logge ind|can still log in)\b", _I)
 YES = re.compile(r"^\W*(ja|jah|jep|jo|ja da|yes|yeah|yep|ya|yup)\b", _I)
