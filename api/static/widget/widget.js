@@ -39,7 +39,7 @@
     var common = {
       position: "fixed", "z-index": "2147483000", margin: "0", padding: "0", display: "block",
       "background": "transparent", "color-scheme": "light", "max-width": "100vw", "max-height": "100vh",
-      left: "auto", top: "auto", visibility: "visible", opacity: "1"
+      left: "auto", top: "auto", visibility: "visible", opacity: "1", "box-sizing": "border-box"
     };
     css(common);
     if (!open) {
