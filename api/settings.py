@@ -88,6 +88,16 @@ class Settings(BaseSettings):
     # (created on first start). Empty means var/emergency.key under LYT_VAR_DIR.
     emergency_key_file: Path | None = Field(None, alias="LYT_EMERGENCY_KEY_FILE")
 
+    # Anonymous return codes (issue 18 part 1, api/services/return_codes.py): the pepper keys the codes' index
+    # and their argon2id hashes (production refuses a missing, default or weak one, api/secret_rules.py); an
+    # earlier counsellor online with capacity is offered a returning chat alone for this many seconds (never an
+    # urgent one); wrong codes per (hashed) source per hour before 429.
+    return_code_pepper: SecretStr = Field(
+        SecretStr("dev-only-return-code-pepper-0123456789"), alias="LYT_RETURN_CODE_PEPPER"
+    )
+    return_preference_seconds: float = Field(120, ge=0, le=3600, alias="LYT_RETURN_PREFERENCE_SECONDS")
+    return_code_failures_per_hour: int = Field(10, ge=1, le=1000, alias="LYT_RETURN_CODE_FAILURES_PER_HOUR")
+
     @field_validator("widget_frame_ancestors")
     @classmethod
     def frame_ancestors_are_origins(cls, value: list[str]) -> list[str]:
@@ -111,6 +121,7 @@ class Settings(BaseSettings):
             "LYT_JWT_SECRET": self.jwt_secret,
             "LYT_JWT_PREVIOUS_SECRET": self.jwt_previous_secret,
             "REDIS_URL (its password)": redis_password(self.redis_url),
+            "LYT_RETURN_CODE_PEPPER": self.return_code_pepper.get_secret_value(),
         }
         optional = frozenset({"LYT_JWT_PREVIOUS_SECRET", "REDIS_URL (its password)"})
         problems = production_secret_problems(secrets, optional)

@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 from api import redis_keys
 from api.copy import text as copy
 from api.deps import AfterEventId, ConversationId, StateDep, YouthConversation, authenticate_youth, bearer_token
+from api.routers import return_codes as return_code_routes
 from api.services import conversations as convs
 from api.services import ratelimit
 from api.services.events import (
@@ -32,6 +33,7 @@ from api.services.events import (
 from api.services.messages import RateLimited, handle_youth_message, queue_event, storage_unavailable
 from api.services.queue import QueueError
 from api.services.queue_push import QueuePositionPusher
+from api.services.returning import returning_fields
 from api.services.socket_auth import CLOSE_UNAUTHENTICATED, read_auth_token, send_ready
 from api.services.socket_slots import CLOSE_TOO_MANY_SOCKETS
 
@@ -43,12 +45,15 @@ TYPING_INTERVAL_SECONDS = 1.5
 
 class NewConversation(BaseModel):
     lang: Literal["da", "en"] = "da"
+    # A return code (api/routers/return_codes.py): the new conversation is "returning" to the earlier one.
+    return_code: str | None = Field(None, min_length=1, max_length=200)
 
 
 class ConversationCreated(BaseModel):
     conversation_id: str
     token: str
     lang: str
+    returning: bool = False
 
 
 class YouthMessage(BaseModel):
@@ -75,13 +80,21 @@ class LanguageChoice(BaseModel):
 async def create_conversation(
     request: Request, state: StateDep, body: NewConversation | None = None
 ) -> ConversationCreated:
-    lang = body.lang if body else "da"
+    lang: str = body.lang if body else "da"
     client_ip = request.client.host if request.client else "unknown"
     bucket = "conv:" + request.app.state.ip_hasher.hash(client_ip)
     if not await ratelimit.hit(state.redis, bucket, state.settings.conversations_per_ip_hour, 3600):
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many new conversations; try again later")
-    cid, token = await convs.create_conversation(state.redis, lang, state.settings.conversation_ttl_seconds)
-    return ConversationCreated(conversation_id=cid, token=token, lang=lang)
+    ttl = state.settings.conversation_ttl_seconds
+    fields: dict[str, str] = {}
+    if body is not None and body.return_code is not None:
+        earlier = await return_code_routes.redeem_for_source(request, state, body.return_code)
+        fields, earlier_lang = await returning_fields(state.redis, earlier)
+        lang = lang if "lang" in body.model_fields_set else earlier_lang  # the earlier chat's language by default
+    cid, token = await convs.create_conversation(state.redis, lang, ttl)
+    if fields:
+        await convs.update_conversation(state.redis, cid, ttl, **fields)
+    return ConversationCreated(conversation_id=cid, token=token, lang=lang, returning=bool(fields))
 
 
 @router.post(
@@ -174,6 +187,7 @@ async def delete_my_chat(conv: YouthConversation, state: StateDep) -> Response:
     await convs.delete_conversation(state.redis, conv.cid)
     await ratelimit.forget(state.redis, MESSAGE_BUCKET_PREFIX + conv.cid, 60)
     await ratelimit.forget(state.redis, QUEUE_ACTION_BUCKET_PREFIX + conv.cid, 60)
+    await return_code_routes.forget(state, conv.cid)  # the code itself is erased with the conversation's keys
     await state.redis.publish(redis_keys.DASHBOARD_CHANNEL, "queue:deleted")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -14,6 +14,7 @@ from api.services.action_cards import cards_for_summary
 from api.services.alerts import queue_reference
 from api.services.live_chats import live_chats
 from api.services.queue import HandoffQueue, now_ms
+from api.services.returning import earlier_summary, queue_fields
 
 BAND_NAMES = {0: "urgent", 1: "concern", 2: "other"}
 QUEUE_LIST_LIMIT = 200
@@ -70,6 +71,7 @@ async def queue_summaries(redis: Redis, reference_key: bytes | None = None) -> l
                 "lang": meta.get("lang", "da"),
                 "topics": [t for t in meta.get("topics", "").split(",") if t],
                 "waiting_seconds": max(0, (now - int(meta.get("enqueued_ms", now))) // 1000),
+                **queue_fields(meta, now),  # returning, earlier counsellor, offered to (api/services/returning.py)
             }
         )
         if reference_key is not None:
@@ -96,6 +98,9 @@ async def handover_summary(redis: Redis, cid: str) -> dict[str, Any]:
         "waited_seconds": max(0, (claimed - enqueued) // 1000) if claimed and enqueued else None,
         "notes": [json.loads(n) for n in await redis.lrange(redis_keys.notes(cid), 0, -1)],
         "risk_changes": json.loads(meta.get("risk_changes", "[]")),
+        "returning": meta.get("returning") == "1",
+        # A returning chat: the earlier chat's summary, notes and outcome, never its transcript (returning.py).
+        "earlier": await earlier_summary(redis, meta),
     }
 
 

@@ -66,6 +66,7 @@ class HandoffQueue:
         urgent_capacity: int,
         reserved_urgent_slots: int = 1,
         urgent_stretch_slots: int = 1,
+        return_preference_ms: int = 120_000,
     ) -> None:
         self.redis = redis
         self.lease_ms = lease_ms
@@ -73,6 +74,7 @@ class HandoffQueue:
         self.urgent_capacity = urgent_capacity
         self.reserved_urgent_slots = reserved_urgent_slots
         self.urgent_stretch_slots = urgent_stretch_slots
+        self.return_preference_ms = return_preference_ms  # LYT_RETURN_PREFERENCE_SECONDS (enqueue.lua, claim.lua)
         self._scripts: dict[str, AsyncScript] = {
             name: redis.register_script((LUA_DIR / f"{name}.lua").read_text())
             for name in ("enqueue", "claim", "release", "transfer", "finish", "positions")
@@ -90,10 +92,26 @@ class HandoffQueue:
     def _held_keys(self, name: str) -> list[str]:
         return [redis_keys.counsellor_held(name), redis_keys.counsellor_held_urgent(name)]
 
+    async def _earlier_counsellor(self, cid: str) -> tuple[str, list[str]]:
+        """A returning conversation's earlier counsellor and the keys the scripts check for them ("-" none)."""
+        name = _s(await self.redis.hget(redis_keys.conversation(cid), "return_to") or "")
+        return name, [redis_keys.counsellor_held(name), redis_keys.counsellor(name)] if name else ["-", "-"]
+
     async def enqueue(self, cid: str, level: str) -> tuple[str, int]:
+        earlier, earlier_keys = await self._earlier_counsellor(cid)
+        now = now_ms()
         result = await self._scripts["enqueue"](
-            keys=[redis_keys.QUEUE, redis_keys.conversation(cid)],
-            args=[cid, BAND_BY_LEVEL.get(level, 2), now_ms()],
+            keys=[redis_keys.QUEUE, redis_keys.conversation(cid), redis_keys.COUNSELLORS_ONLINE, *earlier_keys],
+            args=[
+                cid,
+                BAND_BY_LEVEL.get(level, 2),
+                now,
+                self.return_preference_ms,
+                now - ONLINE_WINDOW_MS,
+                self.capacity,
+                self.reserved_urgent_slots,
+                earlier,
+            ],
         )
         status, rank = _s(result[0]), int(result[1])
         if status in ("queued", "promoted"):
@@ -102,6 +120,8 @@ class HandoffQueue:
 
     async def claim(self, cid: str, counsellor: str) -> int:
         """Returns the wait in ms; raises QueueError(reason) when the claim loses or is not allowed."""
+        earlier, earlier_keys = await self._earlier_counsellor(cid)
+        now = now_ms()
         result = await self._scripts["claim"](
             keys=[
                 redis_keys.QUEUE,
@@ -109,8 +129,10 @@ class HandoffQueue:
                 redis_keys.conversation(cid),
                 *self._held_keys(counsellor),
                 redis_keys.counsellor(counsellor),
+                redis_keys.COUNSELLORS_ONLINE,
+                *earlier_keys,
             ],
-            args=[cid, counsellor, now_ms(), self.lease_ms, *self._capacity_args()],
+            args=[cid, counsellor, now, self.lease_ms, *self._capacity_args(), now - ONLINE_WINDOW_MS, earlier],
         )
         if _s(result[0]) != "ok":
             raise QueueError(_s(result[1]))

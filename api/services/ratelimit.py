@@ -49,3 +49,12 @@ async def forget(redis: Redis, bucket: str, window_seconds: int) -> None:
     """Drop a bucket's counters (the current and the previous window), e.g. when a chat is deleted."""
     window = int(time.time() // window_seconds)
     await redis.delete(*(redis_keys.rate_limit(f"{bucket}:{w}") for w in (window - 1, window, window + 1)))
+
+
+async def undo(redis: Redis, bucket: str, window_seconds: int) -> None:
+    """Take one hit back from the current window (an attempt counted first that turned out not to count)."""
+    key = redis_keys.rate_limit(f"{bucket}:{int(time.time() // window_seconds)}")
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.decr(key)
+        pipe.expire(key, 2 * window_seconds)
+        await pipe.execute()

@@ -33,6 +33,7 @@ URGENT_WITH_DETAILS = f"jeg vil ikke leve mere. jeg bor på {ADDRESS} og mit num
 RAW_VALUES = (ADDRESS, PHONE, PHONE.replace(" ", ""), EMAIL, "mathilde.j")
 DAY_SECONDS = 24 * 3600
 PRODUCTION_JWT_SECRET = secrets.token_urlsafe(48)  # strong enough for production (api/secret_rules.py)
+PRODUCTION_PEPPER = secrets.token_urlsafe(48)  # LYT_RETURN_CODE_PEPPER, required in production too
 STAFF = (("anna", "counsellor"), ("bo", "counsellor"), ("sara", "supervisor"))
 
 
@@ -263,6 +264,7 @@ def _production_env(redis_server: RedisServer, **extra: str) -> dict[str, str]:
             "ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
             "LYT_ENV": "production",
             "LYT_JWT_SECRET": PRODUCTION_JWT_SECRET,
+            "LYT_RETURN_CODE_PEPPER": PRODUCTION_PEPPER,
             "HF_HUB_OFFLINE": "1",
             **extra,
         }
@@ -287,6 +289,11 @@ def test_production_starts_with_a_key_or_with_emergency_details_off(
     gateway_factory: GatewayFactory, redis_server: RedisServer, key: str
 ) -> None:
     for extra in ({"LYT_EMERGENCY_KEY": f"{key},{Fernet.generate_key().decode()}"}, {"LYT_EMERGENCY_DETAILS": "false"}):
-        gateway = gateway_factory(LYT_ENV="production", LYT_JWT_SECRET=PRODUCTION_JWT_SECRET, **extra)
+        gateway = gateway_factory(
+            LYT_ENV="production",
+            LYT_JWT_SECRET=PRODUCTION_JWT_SECRET,
+            LYT_RETURN_CODE_PEPPER=PRODUCTION_PEPPER,
+            **extra,
+        )
         assert httpx.get(gateway.url + "/healthz").status_code == 200
         gateway.stop()

@@ -61,6 +61,7 @@ def test_production_hides_docs_and_guards_metrics(gateway_factory: GatewayFactor
     gateway = gateway_factory(
         LYT_ENV="production",
         LYT_JWT_SECRET=secrets.token_urlsafe(48),
+        LYT_RETURN_CODE_PEPPER=secrets.token_urlsafe(48),
         LYT_EMERGENCY_DETAILS="false",
         LYT_METRICS_TOKEN=metrics_token,
     )

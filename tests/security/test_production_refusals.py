@@ -25,6 +25,7 @@ FERNET = "dGVzdC1rZXktb25seS1mb3ItdGVzdHMtMTIzNDU2Nzg="  # 32 bytes, a valid Fer
 
 def production(**values: str) -> Settings:
     env = {"LYT_ENV": "production", "LYT_EMERGENCY_DETAILS": "false", "LYT_JWT_SECRET": STRONG} | values
+    env.setdefault("LYT_RETURN_CODE_PEPPER", STRONG[::-1])  # required too (issue 18: return codes)
     return Settings(_env_file=None, **env)  # type: ignore[call-arg]
 
 
@@ -95,6 +96,7 @@ def test_a_production_gateway_process_exits_naming_the_variable(redis_server: Re
         "LYT_ENV": "production",
         "LYT_JWT_SECRET": "change-me-to-a-long-random-string",
         "LYT_EMERGENCY_KEY": FERNET,
+        "LYT_RETURN_CODE_PEPPER": STRONG,
         "REDIS_URL": redis_server.url,
         "LYT_PORT": str(port),
     }

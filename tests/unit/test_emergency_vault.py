@@ -22,6 +22,7 @@ from api.settings import Settings
 
 def settings(tmp_path: Path, **values: object) -> Settings:
     values.setdefault("LYT_JWT_SECRET", "a-long-production-secret-" + "x" * 40)  # production refuses weak ones
+    values.setdefault("LYT_RETURN_CODE_PEPPER", "a-long-return-code-pepper-" + "y" * 40)
     return Settings(LYT_VAR_DIR=tmp_path, **values)  # type: ignore[call-arg]
 
 
