@@ -127,12 +127,6 @@ def safety_question(cid: str) -> str:
     return f"{PREFIX}:conv:{cid}:safety"
 
 
-def conversation_keys(cid: str) -> list[str]:
-    """Every key that belongs to one conversation (for TTL refresh and deletion)."""
-    return [
-        conversation(cid),
-        events(cid),
-        idempotency(cid),
 def return_code(cid: str) -> str:
     """The return code issued for this conversation (api/services/return_codes.py); in `conversation_keys`, so
     it lives, is refreshed and is erased with the conversation."""
@@ -143,6 +137,12 @@ def return_code_bucket(bucket: str) -> str:
     return f"{PREFIX}:retcode:bucket:{bucket}"
 
 
+def conversation_keys(cid: str) -> list[str]:
+    """Every key that belongs to one conversation (for TTL refresh and deletion)."""
+    return [
+        conversation(cid),
+        events(cid),
+        idempotency(cid),
         recent_messages(cid),
         triage_log(cid),
         notes(cid),
@@ -150,13 +150,13 @@ def return_code_bucket(bucket: str) -> str:
         shown_cards(cid),
         conversation_gaps(cid),
         safety_question(cid),
+        return_code(cid),
     ]
 
 
 def conversation_channel(cid: str) -> str:
     return f"{PREFIX}:pub:conv:{cid}"
 
-        return_code(cid),
 
 def counsellor_channel(name: str) -> str:
     return f"{PREFIX}:pub:counsellor:{name}"

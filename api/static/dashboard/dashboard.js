@@ -24,9 +24,9 @@ import { markSpans, renderRiskBanner, showRiskBanner } from "./risk.js";
 import { buildLiveChats, renderLiveChats } from "./live_chats.js";
 import { capacityCell, capacityHeading } from "./capacity_control.js";
 import { cardsBlock } from "./action_cards.js";
+import { earlierBlock, returningChip } from "./returning.js";
 
 (function () {
-import { earlierBlock, returningChip } from "./returning.js";
   "use strict";
 
   var API = "/api/v1";
@@ -1315,10 +1315,10 @@ import { earlierBlock, returningChip } from "./returning.js";
       answered.length ? h("ul", { class: "answered" }, answered.map(function (a) { return h("li", { text: a }); }))
         : h("p", { class: "muted", text: t("bot_answered_none") }));
     var blocks = [why, bot];
-    var cards = cardsBlock(s, S.lang);  // issue 17: the guided-flow cards shown, the answers as words
-    if (cards) blocks.push(cards);
     var earlier = earlierBlock(s, S.lang);  // issue 18: the earlier chat's summary, notes, outcome (no transcript)
     if (earlier) blocks.unshift(earlier);
+    var cards = cardsBlock(s, S.lang);  // issue 17: the guided-flow cards shown, the answers as words
+    if (cards) blocks.push(cards);
     var changes = Array.isArray(s.risk_changes) ? s.risk_changes : [];
     if (changes.length) {
       blocks.push(h("div", { class: "sum-block" }, h("h4", { text: t("risk_changes") }),
