@@ -34,7 +34,7 @@ from api.routers import (
     health,
     pages,
     planning,
-    return_codes,
+    reviews,
 )
 from api.services.emergency import load_vault
 from api.services.escalation import start_live_safety
@@ -110,7 +110,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         urgent_capacity=settings.counsellor_urgent_capacity,
         reserved_urgent_slots=settings.reserved_urgent_slots,
         urgent_stretch_slots=settings.urgent_stretch_slots,
-        return_preference_ms=int(settings.return_preference_seconds * 1000),
     )
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.rasa_max_in_flight)
     app.state.lyt = AppState(
@@ -203,12 +202,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(conversations.router)
-    app.include_router(return_codes.router)
     app.include_router(auth.router)
     app.include_router(counsellors.router)
     app.include_router(counsellor_capacity.router)
     app.include_router(emergency.router)
     app.include_router(planning.router)
+    app.include_router(reviews.router)
     app.include_router(pages.router)
     app.include_router(articles.router)
     app.mount("/static", StaticFiles(directory=REPO_ROOT / "api" / "static"), name="static")

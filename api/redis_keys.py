@@ -12,13 +12,6 @@ lyt:conv:{cid}:answered               list    conversation TTL      titles of ar
 lyt:conv:{cid}:cards                  list    conversation TTL      action cards shown (JSON: flow, topic, title, answers)
 lyt:conv:{cid}:safety                 string  conversation TTL      the direct safety question: "pending:{kind}:{asker}" while
                                                                     the answer is awaited, then "answered:{answer}" (asked once)
-lyt:conv:{cid}:retcode                hash    conversation TTL      the return code issued for this conversation: its argon2id hash (of a
-                                                                    peppered HMAC of the code) and its index bucket; one code per conversation,
-                                                                    replaced on re-issue, deleted when used, with the conversation and on
-                                                                    delete-my-chat (api/services/return_codes.py)
-lyt:retcode:bucket:{bucket}           set     2 x conversation TTL  cids whose current code falls in this index bucket ({bucket}: 4 hex
-                                                                    characters of a keyed HMAC of the code, 65,536 buckets); stale members
-                                                                    are dropped when read; a code is found without scanning all hashes
 lyt:conv:{cid}:emergency              list    <= 24 h, never extended  emergency details: Fernet tokens of the personal data
                                                                     the scrubber removed while urgent (api/services/emergency.py);
                                                                     deleted on close and with the conversation
@@ -52,6 +45,12 @@ lyt:alert:{kind}:{hash}                string  ALERT_CLAIM_TTL (48 h) claims one
                                                                     no_counsellor) or the youth's "still waiting" notice
                                                                     (kind youth_notice) for one conversation, across replicas
                                                                     (SET NX EX); {hash} is a keyed hash, never the cid
+lyt:review:item:{id}                  hash    REVIEW_TTL (90 days)  one counsellor's correction of triage for curators: the stored (scrubbed)
+                                                                    text of one youth message, lang, triage_level, level, kind (raised,
+                                                                    lowered, missed, false_alarm), reason (fixed set), day; never a cid,
+                                                                    event id, counsellor name or token; no TTL once a curator keeps it
+                                                                    (`lyt triage review keep`); deleted on accept/reject (api/services/reviews.py)
+lyt:review:week:{yyyy}-W{ww}          hash    REVIEW_WEEK_TTL (400 d)  corrections per ISO week: raised, lowered, missed, false_alarm -> count
 Pub/sub channels: lyt:pub:conv:{cid} (new events for one conversation), lyt:pub:dashboard (queue changes: every
 "queue:*" payload is also the queue-changed broadcast after which each gateway recomputes the positions of its own
 waiting youth sockets, api/services/queue_push.py), lyt:pub:counsellor:{name} (risk events for the chats one
@@ -127,16 +126,6 @@ def safety_question(cid: str) -> str:
     return f"{PREFIX}:conv:{cid}:safety"
 
 
-def return_code(cid: str) -> str:
-    """The return code issued for this conversation (api/services/return_codes.py); in `conversation_keys`, so
-    it lives, is refreshed and is erased with the conversation."""
-    return f"{PREFIX}:conv:{cid}:retcode"
-
-
-def return_code_bucket(bucket: str) -> str:
-    return f"{PREFIX}:retcode:bucket:{bucket}"
-
-
 def conversation_keys(cid: str) -> list[str]:
     """Every key that belongs to one conversation (for TTL refresh and deletion)."""
     return [
@@ -150,7 +139,6 @@ def conversation_keys(cid: str) -> list[str]:
         shown_cards(cid),
         conversation_gaps(cid),
         safety_question(cid),
-        return_code(cid),
     ]
 
 
@@ -236,3 +224,15 @@ def conversation_sockets(cid: str) -> str:
 
 def counsellor_sockets(name: str) -> str:
     return f"{PREFIX}:counsellor:{name}:sockets"
+
+REVIEW_TTL_SECONDS = 90 * 86400
+REVIEW_WEEK_TTL_SECONDS = 400 * 86400
+
+
+def review_item(item_id: str) -> str:
+    """A review item (api/services/reviews.py); `review_item("")` is the prefix the curator's SCAN matches."""
+    return f"{PREFIX}:review:item:{item_id}"
+
+
+def review_week(iso_week: str) -> str:
+    return f"{PREFIX}:review:week:{iso_week}"

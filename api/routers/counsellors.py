@@ -15,6 +15,7 @@ from api.copy import text as copy
 from api.deps import AfterEventId, ConversationId, CounsellorDep, StateDep, SupervisorDep
 from api.routers.conversations import stream_events
 from api.services import conversations as convs
+from api.services import reviews
 from api.services.accounts import authenticate_counsellor, still_authorised
 from api.services.alerts import reference_key
 from api.services.auth import Counsellor
@@ -51,6 +52,8 @@ class NoteRequest(BaseModel):
 class RiskChange(BaseModel):
     level: Literal["none", "concern", "urgent"]
     note: str = Field(min_length=1, max_length=500)
+    reason: reviews.ReviewReason = "other"  # the correction's category for the review item (api/services/reviews.py)
+    event_id: str | None = Field(None, max_length=40, pattern=r"^[0-9]{1,20}-[0-9]{1,20}$")  # the message it is about
 
 
 async def _held(state: AppState, cid: str, who: Counsellor, allow_supervisor: bool = True) -> convs.Conversation:
@@ -79,10 +82,9 @@ async def claim(conversation_id: ConversationId, state: StateDep, who: Counsello
     try:
         waited_ms = await state.queue.claim(conversation_id, who.name)
     except QueueError as exc:
-        detail = {
-            "not_waiting": "already claimed or no longer waiting",
-            "reserved": "offered to the counsellor this young person is returning to, for a moment",
-        }.get(exc.reason, f"over your {exc.reason.replace('_', ' ')}")
+        detail = {"not_waiting": "already claimed or no longer waiting"}.get(
+            exc.reason, f"over your {exc.reason.replace('_', ' ')}"
+        )
         raise HTTPException(status.HTTP_409_CONFLICT, {"reason": exc.reason, "message": detail}) from None
     conv = await convs.load_conversation(state.redis, conversation_id)
     band = (await state.redis.hget(redis_keys.conversation(conversation_id), "band")) or "2"
@@ -181,15 +183,11 @@ async def close(
         raise HTTPException(status.HTTP_409_CONFLICT, "not held by you") from None
     await _add_note(state, conversation_id, who, f"[{body.outcome}] {body.note}".strip())
     await record_day_stat(state.redis, f"outcome:{body.outcome}")
-    # last_counsellor: a return code for this chat leads back to whoever closed it (api/services/returning.py).
-    await state.redis.hset(
-        redis_keys.conversation(conversation_id), mapping={"outcome": body.outcome, "last_counsellor": who.name}
-    )
+    await state.redis.hset(redis_keys.conversation(conversation_id), "outcome", body.outcome)
     await append_events(
         state.redis,
         conversation_id,
-        # offer: the widget offers a return code here (api/static/widget/return_code.js)
-        [{"type": "system", "from": "system", "text": copy("counsellor_left", conv.lang), "offer": "return_code"}],
+        [{"type": "system", "from": "system", "text": copy("counsellor_left", conv.lang)}],
         state.settings.conversation_ttl_seconds,
     )
     return {"status": "closed", "outcome": body.outcome}
@@ -214,8 +212,15 @@ async def add_note(
 async def change_risk(
     conversation_id: ConversationId, body: RiskChange, state: StateDep, who: CounsellorDep
 ) -> dict[str, str]:
-    """Only a counsellor may lower the risk level; the change is recorded with who, when and why."""
+    """Only a counsellor may lower the risk level; the change is recorded with who, when and why. A raise or a
+    lowering is also a correction of triage: counted for the week and kept for curators as a review item about
+    `event_id` (or the youth message it is most likely about; api/services/reviews.py)."""
     conv = await _held(state, conversation_id, who)
+    event = None
+    if body.event_id is not None:
+        event = await reviews.youth_message(state.redis, conversation_id, body.event_id)
+        if event is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no youth message with this id in the chat")
     changes = json.loads((await state.redis.hget(redis_keys.conversation(conversation_id), "risk_changes")) or "[]")
     changes.append({"by": who.name, "at_ms": now_ms(), "from": conv.level, "to": body.level, "note": scrub(body.note)})
     await convs.update_conversation(
@@ -226,6 +231,18 @@ async def change_risk(
         risk_changes=json.dumps(changes, ensure_ascii=False),
     )
     await state.redis.publish(redis_keys.DASHBOARD_CHANNEL, "risk")
+    if body.level != conv.level:
+        if event is None:
+            event = await reviews.message_for_change(state.redis, conversation_id, conv.level, body.level)
+        await reviews.record(
+            state.redis,
+            kind="raised" if reviews.RANK[body.level] > reviews.RANK[conv.level] else "lowered",
+            reason=body.reason,
+            level=body.level,
+            triage_level=reviews.triage_level_of(event) if event else "none",
+            text=str(event.get("text", "")) if event else "",
+            lang=conv.lang,
+        )
     return {"status": "changed", "level": body.level}
 
 

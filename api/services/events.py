@@ -24,7 +24,7 @@ from api import redis_keys
 Event = dict[str, Any]
 
 EVENT_TYPES = frozenset({"message", "queue", "system", "typing", "ended", "risk", "action_card"})
-COUNSELLOR_ONLY_FIELDS = ("spans", "risk")
+COUNSELLOR_ONLY_FIELDS = ("spans", "risk", "triage_level")
 
 
 def system_event(text: str, buttons: Sequence[dict[str, str]] = ()) -> Event:

@@ -35,8 +35,11 @@ def mark_message(
     to_stored: SpanMap | None = None,
 ) -> list[str]:
     """Store triage's spans (offsets into `raw`) on the youth message event as `spans` into its stored
-    `text`, and return triage's reasons quoting the stored text. `to_stored`: the scrubber's own map
-    (`ScrubResult.map_span`) when the caller has it; otherwise `span_map` finds one."""
+    `text` (a level above none as `triage_level`), and return triage's reasons quoting the stored text.
+    `to_stored`: the scrubber's own map (`ScrubResult.map_span`) when the caller has it; otherwise `span_map`
+    finds one."""
+    if level != "none":
+        user_event["triage_level"] = level  # what triage gave this message (counsellors' corrections, reviews.py)
     if level == "none" and not spans:
         return list(reasons)
     stored = str(user_event["text"])

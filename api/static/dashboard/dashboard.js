@@ -23,8 +23,9 @@
 import { markSpans, renderRiskBanner, showRiskBanner } from "./risk.js";
 import { buildLiveChats, renderLiveChats } from "./live_chats.js";
 import { capacityCell, capacityHeading } from "./capacity_control.js";
+import { markControl } from "./review_mark.js";
+import { buildReviewCounts, renderReviewCounts } from "./review_counts.js";
 import { cardsBlock } from "./action_cards.js";
-import { earlierBlock, returningChip } from "./returning.js";
 
 (function () {
   "use strict";
@@ -932,9 +933,7 @@ import { earlierBlock, returningChip } from "./returning.js";
         h("span", { class: "sr-only" }, t("language") + ": "), langLabel(item.lang).toUpperCase()),
       // The short reference that webhook alerts name this chat by (never the conversation id).
       typeof item.reference === "string" ? h("span", { class: "ref", title: t("reference"), "data-lyt-reference": item.reference },
-        h("span", { class: "sr-only" }, t("reference") + ": "), item.reference) : null,
-      // Issue 18: a young person who came back with a code, the earlier counsellor and the offer (returning.js).
-      returningChip(item, S.lang, S.me ? S.me.name : null));
+        h("span", { class: "sr-only" }, t("reference") + ": "), item.reference) : null);
     var topics = Array.isArray(item.topics) ? item.topics : [];
     var meta = h("p", { class: "qmeta" },
       h("span", { class: "k" }, t("level") + ": "), h("span", { class: "level-" + item.level }, t("level_" + (LEVELS.indexOf(item.level) >= 0 ? item.level : "none"))),
@@ -1315,8 +1314,6 @@ import { earlierBlock, returningChip } from "./returning.js";
       answered.length ? h("ul", { class: "answered" }, answered.map(function (a) { return h("li", { text: a }); }))
         : h("p", { class: "muted", text: t("bot_answered_none") }));
     var blocks = [why, bot];
-    var earlier = earlierBlock(s, S.lang);  // issue 18: the earlier chat's summary, notes, outcome (no transcript)
-    if (earlier) blocks.unshift(earlier);
     var cards = cardsBlock(s, S.lang);  // issue 17: the guided-flow cards shown, the answers as words
     if (cards) blocks.push(cards);
     var changes = Array.isArray(s.risk_changes) ? s.risk_changes : [];
@@ -1434,6 +1431,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     }
     if (from === "user" && ev.risk && typeof ev.risk === "object") el.setAttribute("data-risk-level", String(ev.risk.level || ""));
     el.appendChild(text);
+    if (from === "user" && !cmd && type === "message" && ev.id) el.appendChild(markControl(ev, S.lang, postReviewMark));
     if (ev.article && typeof ev.article === "object" && ev.article.title) {
       el.appendChild(h("p", { class: "article" }, h("span", { "data-i18n": "article", text: t("article") }), ": ", String(ev.article.title)));
     }
@@ -1875,6 +1873,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     });
     var bands = h("div", { class: "ov-bands" });
     var liveBox = buildLiveChats(S.lang);
+    var reviewBox = buildReviewCounts(S.lang);
     var longest = h("div", { class: "ov-longest" });
     var onlineBox = h("div", { class: "ov-online-box" });
     var convChart = h("figure", { class: "chart", "data-lyt-chart": "conversations" });
@@ -1888,6 +1887,7 @@ import { earlierBlock, returningChip } from "./returning.js";
         h("section", { class: "card" }, h("h4", { "data-i18n": "sup_longest", text: t("sup_longest") }), longest),
         h("section", { class: "card card-wide" }, h("h4", { "data-i18n": "sup_online", text: t("sup_online") }), onlineBox)),
       liveBox,
+      reviewBox,
       buildPlan(),
       h("div", { class: "ov-charts" },
         h("div", { class: "chart-box" }, convChart,
@@ -1895,7 +1895,8 @@ import { earlierBlock, returningChip } from "./returning.js";
         h("div", { class: "chart-box" }, waitChart,
           h("details", null, h("summary", { "data-i18n": "chart_table", text: t("chart_table") }), waitTable))));
     $("#panels").insertBefore(panel, $("#panels").firstChild);
-    S.overviewEl = { panel: panel, bands: bands, longest: longest, online: onlineBox, live: liveBox, convChart: convChart, waitChart: waitChart, convTable: convTable, waitTable: waitTable };
+    S.overviewEl = { panel: panel, bands: bands, longest: longest, online: onlineBox, live: liveBox, convChart: convChart, waitChart: waitChart, convTable: convTable, waitTable: waitTable, reviews: reviewBox };
+    loadReviewCounts();
     renderEmptyStates();
     var wanted = S.tabsState.active;
     if (!S.active || wanted === OVERVIEW) activate(OVERVIEW);
@@ -1941,6 +1942,20 @@ import { earlierBlock, returningChip } from "./returning.js";
     updateAlerts(Array.isArray(o.urgent_alerts) ? o.urgent_alerts : []);
     prefillPlan(today);
     S.chats.forEach(renderColleagues);
+    if (Date.now() - (S.reviewCountsAt || 0) > 60000) loadReviewCounts();
+  }
+
+  // Corrections of triage per ISO week (review_counts.js); refreshed at most once a minute with the overview.
+  function loadReviewCounts() {
+    S.reviewCountsAt = Date.now();
+    api("/supervisor/corrections").then(function (data) {
+      if (S.overviewEl && data) renderReviewCounts(S.overviewEl.reviews, data.weeks, S.lang);
+    }, function () { /* not a supervisor */ });
+  }
+
+  // A youth message marked "risk missed" / "false alarm" (review_mark.js): a review item for curators.
+  function postReviewMark(cid, body) {
+    return api("/counsellor/conversations/" + encodeURIComponent(cid) + "/review", { json: body });
   }
 
   function saveCapacity(name, limits) {

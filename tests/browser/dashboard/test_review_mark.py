@@ -1,0 +1,52 @@
+"""The "Mark for triage" control under a youth message, and the supervisor's corrections per week, in a real
+browser against a real gateway and Redis (issue 18, part 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import redis
+from playwright.sync_api import expect
+
+from api import redis_keys
+from tests.browser.conftest import WidgetStack
+from tests.browser.dashboard.helpers import Dashboard, axe, serious, waiting_youth
+
+pytestmark = pytest.mark.browser
+TEXT = "det hele er lige meget nu, jeg har taget en beslutning"  # triage: none
+
+
+def test_counsellor_marks_a_missed_risk_and_the_supervisor_sees_it_counted(
+    dashboard: Callable[..., Dashboard], stack: WidgetStack, staff: dict[str, str], redis_client: redis.Redis
+) -> None:
+    youth = waiting_youth(stack.url, TEXT)
+    anna = dashboard(bypass_csp=True)  # only so that axe itself can be injected
+    anna.goto()
+    anna.login("anna")
+    anna.claim(youth.cid)
+    bubble = anna.panel(youth.cid).locator("[data-lyt-message][data-from=user]", has_text=TEXT)
+    mark = bubble.locator("details[data-lyt-review-mark]")
+    expect(mark).to_be_visible()
+    mark.locator("summary").click()
+    form = mark.locator("form[data-lyt-review-form]")
+    expect(form).to_be_visible()
+    violations = axe(anna.page)
+    assert serious(violations) == [], violations
+    form.get_by_label("Risiko overset").check()
+    form.locator("select[name=level]").select_option("urgent")
+    form.locator("select[name=reason]").select_option("implicit_risk")
+    form.locator("button[type=submit]").click()
+    expect(mark).to_have_attribute("data-lyt-review-marked", "missed")
+    expect(form.locator("[data-lyt-review-status]")).to_contain_text("Gemt")
+    anna.shot("review-mark")
+    (key,) = list(redis_client.scan_iter(match=redis_keys.review_item("*")))
+    item = redis_client.hgetall(key)
+    assert (item["text"], item["level"], item["kind"], item["reason"]) == (TEXT, "urgent", "missed", "implicit_risk")
+
+    sara = dashboard()
+    sara.goto()
+    sara.login("sara")
+    counts = sara.page.locator("[data-lyt-overview] section[data-lyt-review-counts]")
+    expect(counts.locator("tbody tr").last.locator("td[data-kind=missed]")).to_have_text("1")
+    expect(counts.locator("tbody tr").last.locator("td[data-kind=raised]")).to_have_text("0")
