@@ -34,6 +34,7 @@ from api.routers import (
     health,
     pages,
     planning,
+    return_codes,
     reviews,
 )
 from api.services.emergency import load_vault
@@ -110,6 +111,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         urgent_capacity=settings.counsellor_urgent_capacity,
         reserved_urgent_slots=settings.reserved_urgent_slots,
         urgent_stretch_slots=settings.urgent_stretch_slots,
+        return_preference_ms=int(settings.return_preference_seconds * 1000),
     )
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.rasa_max_in_flight)
     app.state.lyt = AppState(
@@ -202,6 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(conversations.router)
+    app.include_router(return_codes.router)
     app.include_router(auth.router)
     app.include_router(counsellors.router)
     app.include_router(counsellor_capacity.router)

@@ -12,6 +12,13 @@ lyt:conv:{cid}:answered               list    conversation TTL      titles of ar
 lyt:conv:{cid}:cards                  list    conversation TTL      action cards shown (JSON: flow, topic, title, answers)
 lyt:conv:{cid}:safety                 string  conversation TTL      the direct safety question: "pending:{kind}:{asker}" while
                                                                     the answer is awaited, then "answered:{answer}" (asked once)
+lyt:conv:{cid}:retcode                hash    conversation TTL      the return code issued for this conversation: its argon2id hash (of a
+                                                                    peppered HMAC of the code) and its index bucket; one code per conversation,
+                                                                    replaced on re-issue, deleted when used, with the conversation and on
+                                                                    delete-my-chat (api/services/return_codes.py)
+lyt:retcode:bucket:{bucket}           set     2 x conversation TTL  cids whose current code falls in this index bucket ({bucket}: 4 hex
+                                                                    characters of a keyed HMAC of the code, 65,536 buckets); stale members
+                                                                    are dropped when read; a code is found without scanning all hashes
 lyt:conv:{cid}:emergency              list    <= 24 h, never extended  emergency details: Fernet tokens of the personal data
                                                                     the scrubber removed while urgent (api/services/emergency.py);
                                                                     deleted on close and with the conversation
@@ -126,6 +133,16 @@ def safety_question(cid: str) -> str:
     return f"{PREFIX}:conv:{cid}:safety"
 
 
+def return_code(cid: str) -> str:
+    """The return code issued for this conversation (api/services/return_codes.py); in `conversation_keys`, so
+    it lives, is refreshed and is erased with the conversation."""
+    return f"{PREFIX}:conv:{cid}:retcode"
+
+
+def return_code_bucket(bucket: str) -> str:
+    return f"{PREFIX}:retcode:bucket:{bucket}"
+
+
 def conversation_keys(cid: str) -> list[str]:
     """Every key that belongs to one conversation (for TTL refresh and deletion)."""
     return [
@@ -139,6 +156,7 @@ def conversation_keys(cid: str) -> list[str]:
         shown_cards(cid),
         conversation_gaps(cid),
         safety_question(cid),
+        return_code(cid),
     ]
 
 
@@ -224,6 +242,7 @@ def conversation_sockets(cid: str) -> str:
 
 def counsellor_sockets(name: str) -> str:
     return f"{PREFIX}:counsellor:{name}:sockets"
+
 
 REVIEW_TTL_SECONDS = 90 * 86400
 REVIEW_WEEK_TTL_SECONDS = 400 * 86400

@@ -82,9 +82,10 @@ async def claim(conversation_id: ConversationId, state: StateDep, who: Counsello
     try:
         waited_ms = await state.queue.claim(conversation_id, who.name)
     except QueueError as exc:
-        detail = {"not_waiting": "already claimed or no longer waiting"}.get(
-            exc.reason, f"over your {exc.reason.replace('_', ' ')}"
-        )
+        detail = {
+            "not_waiting": "already claimed or no longer waiting",
+            "reserved": "offered to the counsellor this young person is returning to, for a moment",
+        }.get(exc.reason, f"over your {exc.reason.replace('_', ' ')}")
         raise HTTPException(status.HTTP_409_CONFLICT, {"reason": exc.reason, "message": detail}) from None
     conv = await convs.load_conversation(state.redis, conversation_id)
     band = (await state.redis.hget(redis_keys.conversation(conversation_id), "band")) or "2"
@@ -183,11 +184,15 @@ async def close(
         raise HTTPException(status.HTTP_409_CONFLICT, "not held by you") from None
     await _add_note(state, conversation_id, who, f"[{body.outcome}] {body.note}".strip())
     await record_day_stat(state.redis, f"outcome:{body.outcome}")
-    await state.redis.hset(redis_keys.conversation(conversation_id), "outcome", body.outcome)
+    # last_counsellor: a return code for this chat leads back to whoever closed it (api/services/returning.py).
+    await state.redis.hset(
+        redis_keys.conversation(conversation_id), mapping={"outcome": body.outcome, "last_counsellor": who.name}
+    )
     await append_events(
         state.redis,
         conversation_id,
-        [{"type": "system", "from": "system", "text": copy("counsellor_left", conv.lang)}],
+        # offer: the widget offers a return code here (api/static/widget/return_code.js)
+        [{"type": "system", "from": "system", "text": copy("counsellor_left", conv.lang), "offer": "return_code"}],
         state.settings.conversation_ttl_seconds,
     )
     return {"status": "closed", "outcome": body.outcome}

@@ -66,6 +66,7 @@ MATRIX: dict[tuple[str, str], tuple[str, Any]] = {
     ("POST", C + "/messages"): ("youth", {"text": "hej"}),
     ("POST", C + "/handoff"): ("youth", None),
     ("POST", C + "/leave-queue"): ("youth", None),
+    ("POST", C + "/return-code"): ("youth", None),
     ("GET", C + "/queue"): ("youth", None),
     ("POST", C + "/lang"): ("youth", {"lang": "en"}),
     ("GET", C + "/events"): ("youth", None),

@@ -26,6 +26,7 @@ import { capacityCell, capacityHeading } from "./capacity_control.js";
 import { markControl } from "./review_mark.js";
 import { buildReviewCounts, renderReviewCounts } from "./review_counts.js";
 import { cardsBlock } from "./action_cards.js";
+import { earlierBlock, returningChip } from "./returning.js";
 
 (function () {
   "use strict";
@@ -933,7 +934,9 @@ import { cardsBlock } from "./action_cards.js";
         h("span", { class: "sr-only" }, t("language") + ": "), langLabel(item.lang).toUpperCase()),
       // The short reference that webhook alerts name this chat by (never the conversation id).
       typeof item.reference === "string" ? h("span", { class: "ref", title: t("reference"), "data-lyt-reference": item.reference },
-        h("span", { class: "sr-only" }, t("reference") + ": "), item.reference) : null);
+        h("span", { class: "sr-only" }, t("reference") + ": "), item.reference) : null,
+      // Issue 18: a young person who came back with a code, the earlier counsellor and the offer (returning.js).
+      returningChip(item, S.lang, S.me ? S.me.name : null));
     var topics = Array.isArray(item.topics) ? item.topics : [];
     var meta = h("p", { class: "qmeta" },
       h("span", { class: "k" }, t("level") + ": "), h("span", { class: "level-" + item.level }, t("level_" + (LEVELS.indexOf(item.level) >= 0 ? item.level : "none"))),
@@ -1314,6 +1317,8 @@ import { cardsBlock } from "./action_cards.js";
       answered.length ? h("ul", { class: "answered" }, answered.map(function (a) { return h("li", { text: a }); }))
         : h("p", { class: "muted", text: t("bot_answered_none") }));
     var blocks = [why, bot];
+    var earlier = earlierBlock(s, S.lang);  // issue 18: the earlier chat's summary, notes, outcome (no transcript)
+    if (earlier) blocks.unshift(earlier);
     var cards = cardsBlock(s, S.lang);  // issue 17: the guided-flow cards shown, the answers as words
     if (cards) blocks.push(cards);
     var changes = Array.isArray(s.risk_changes) ? s.risk_changes : [];
