@@ -34,7 +34,7 @@ from api.embedded_redis import free_port
 from api.settings import REPO_ROOT, get_settings
 
 APP_PY = str(REPO_ROOT / ".venv" / "bin" / "python")
-RASA_BIN = str(REPO_ROOT / ".venv-rasa" / "bin" / "rasa")
+RASA_PY = str(REPO_ROOT / ".venv-rasa" / "bin" / "python")
 SUPERVISORD = str(REPO_ROOT / ".venv" / "bin" / "supervisord")
 # How every gateway is served (make run, tests, benchmarks, docker-compose.yml). No per-message deflate:
 # events are small JSON, and each socket's zlib state cost ~46 kB of the ~66 kB an idle socket took.
@@ -132,7 +132,8 @@ def process_commands(env: dict[str, str]) -> dict[str, list[str]]:
         "127.0.0.1",
     ]
     commands["rasa"] = [
-        RASA_BIN, "run", "--enable-api", "--model", "var/models/lyt.tar.gz", "--endpoints", "bot/endpoints.yml",
+        # bot/quiet_rasa.py: Rasa with no message text in its log lines (as in docker-compose.yml).
+        RASA_PY, "-m", "bot.quiet_rasa", "run", "--enable-api", "--model", "var/models/lyt.tar.gz", "--endpoints", "bot/endpoints.yml",
         "--credentials", "bot/credentials.yml", "--port", env["LYT_RASA_PORT"], "--interface", "127.0.0.1",
     ]  # fmt: skip
     host = env.get("LYT_HOST", "127.0.0.1")

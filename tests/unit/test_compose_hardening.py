@@ -124,3 +124,19 @@ def test_the_gateway_trusts_forwarded_headers_only_from_caddy() -> None:
 
 def test_every_service_restarts_unless_stopped() -> None:
     assert all(service.get("restart") == "unless-stopped" for service in SERVICES.values())
+
+
+def test_rasa_writes_no_message_text_to_its_log() -> None:
+    """Rasa's structured lines carry message text (rest.message.received.timeout: text=...), and its
+    tracebacks every frame's locals: compose runs Rasa through bot/quiet_rasa.py, which blanks them and
+    refuses debug logging (the real process: tests/security/test_rasa_logs.py)."""
+    from bot.quiet_rasa import check_arguments
+
+    rasa = SERVICES["rasa"]
+    assert rasa["entrypoint"] == ["python", "-m", "bot.quiet_rasa"], "Rasa runs through the log filter"
+    assert rasa["working_dir"] == "/app" and "./bot:/app/bot:ro" in rasa["volumes"], "bot/ is importable there"
+    command = _command("rasa")
+    assert command[0] == "run"
+    assert check_arguments(command, rasa["environment"]) is None, "no debug logging"
+    assert rasa["environment"]["LOG_LEVEL"] == "INFO"
+    assert check_arguments([*command, "--debug"], {}) and check_arguments(command, {"LOG_LEVEL": "debug"})

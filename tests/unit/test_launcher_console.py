@@ -95,3 +95,11 @@ def test_rasa_log_lines_never_print_message_text() -> None:
     assert '"event": "rest.message.received.timeout"' in redact_text_fields(line)
     assert redact_text_fields('{"text": "a \\"b\\" c", "n": 1}') == '{"text": "[redacted]", "n": 1}'
     assert redact_text_fields("rasa ready") == "rasa ready"
+
+
+def test_make_run_starts_rasa_through_the_log_filter() -> None:
+    """As docker-compose.yml does: bot/quiet_rasa.py (tests/security/test_rasa_logs.py runs it for real)."""
+    env = {"LYT_PORT": "8000", "LYT_RASA_PORT": "5005", "LYT_ACTIONS_PORT": "5055", "LYT_EMBEDDED_REDIS_PORT": "6379"}
+    rasa = process_commands(env)["rasa"]
+    assert rasa[0].endswith(".venv-rasa/bin/python") and rasa[1:4] == ["-m", "bot.quiet_rasa", "run"]
+    assert "--debug" not in rasa and "-vv" not in rasa
