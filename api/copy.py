@@ -54,7 +54,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "da": "Du kan også ringe til {name} på {phone}, døgnet rundt.",
         "en": "You can also call {name} on {phone}, day and night.",
     },
-    # The widget's privacy note on emergency details (api/services/emergency.py); widget.js shows the same
+    # The widget's privacy note on emergency details (api/services/emergency.py); the widget (frame.js) shows the same
     # text as intro5 (tests/unit/test_emergency_vault.py checks they agree).
     "emergency_details_note": {
         "da": "Er du i fare og skriver en adresse eller et telefonnummer, gemmer vi det krypteret i højst 24 timer, så din rådgiver kan sende hjælp. Kun din rådgiver kan se det, og det bliver slettet, når samtalen slutter.",

@@ -100,7 +100,7 @@ def test_the_widget_privacy_note_says_it_in_both_languages() -> None:
     from api.copy import TEXTS
     from api.settings import REPO_ROOT
 
-    widget = (REPO_ROOT / "api" / "static" / "widget" / "widget.js").read_text(encoding="utf-8")
+    widget = (REPO_ROOT / "api" / "static" / "widget" / "frame.js").read_text(encoding="utf-8")  # the chat, in its iframe
     note = TEXTS["emergency_details_note"]
     assert "24 timer" in note["da"] and "krypteret" in note["da"] and "Kun din rådgiver" in note["da"]
     assert "24 hours" in note["en"] and "encrypted" in note["en"] and "Only your counsellor" in note["en"]
