@@ -8,6 +8,11 @@ Rasa runs this action for intent `ask_knowledge` and for `nlu_fallback`. It send
   decline -> {"lyt": "decline", "text", "buttons"}
   search unavailable -> {"lyt": "handoff_offer", "text"}  (the gateway adds "talk to a person")
 
+A question that tells the young person's own situation on one of the six harms (the search's best article
+is about being in it, and the message speaks of the writer's own case: knowledge/card_routing.py) starts
+that guided flow instead: the flow's start message and `FollowupAction(<flow>_form)`, whose activation
+reads the answers the message already gives (issue 17). Not right after the young person left a flow.
+
 The knowledge base is loaded once per process, on first use (or by a background warm-up when the
 action server creates the action), never at import time. Loading and searching run in a worker
 thread so the action server's event loop stays free.
@@ -39,6 +44,7 @@ log = logging.getLogger(__name__)
 ACTION_NAME = "action_answer_knowledge"
 ACTION_LISTEN = "action_listen"
 MAX_FOLLOW_UPS = 3
+START_FLOW = "start_flow"  # answer_payload's key for "start this guided flow instead" (never sent on)
 WARMUP_ENV = "LYT_KB_WARMUP"  # "0" disables loading the knowledge base when the action server starts
 
 
@@ -104,25 +110,49 @@ class ActionAnswerKnowledge(Action):  # type: ignore[misc]  # rasa_sdk ships no 
         lang = conversation_lang(tracker)
         question = str(tracker.latest_message.get("text") or "")
         key = vector_key(tracker.latest_message.get("metadata"))
+        may_route = not _left_a_flow_this_turn(tracker)
         try:
-            payload = await asyncio.to_thread(answer_payload, question, lang, key)
+            payload = await asyncio.to_thread(answer_payload, question, lang, key, may_route)
         except Exception:  # import errors included: never leave the user without a reply
             log.exception("knowledge search failed")
             payload = {"lyt": "handoff_offer", "text": text("unavailable", lang)}
+        flow = payload.get(START_FLOW)
+        if isinstance(flow, str):
+            from knowledge.card_answers import FORM_OF_FLOW
+
+            dispatcher.utter_message(response="utter_card_start_sextortion" if flow == "sextortion" else "utter_card_start")
+            return [FollowupAction(FORM_OF_FLOW[flow])]
         dispatcher.utter_message(json_message=payload)
         # After an answer the bot listens, as every rule says (bot/data/rules/knowledge.yml). Saying so
         # here spares Rasa a run of its policies to predict it: about 1 ms of every knowledge turn.
         return [FollowupAction(ACTION_LISTEN)]
 
 
-def answer_payload(question: str, lang: Lang, vector_key: str | None = None) -> dict[str, Any]:
+def _left_a_flow_this_turn(tracker: Tracker) -> bool:
+    """A flow was left in this turn (its form deactivated before this action): answer, do not route again."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == "action_deactivate_loop":
+            return True
+    return False
+
+
+def answer_payload(
+    question: str, lang: Lang, vector_key: str | None = None, may_route: bool = False
+) -> dict[str, Any]:
     """Search the knowledge base and build the custom payload for the gateway. `vector_key`: where the
-    gateway hands over its embedding of the question (actions/query_vector.py)."""
+    gateway hands over its embedding of the question (actions/query_vector.py). With `may_route`, an own
+    situation on one of the six harms returns `{START_FLOW: flow}` instead (knowledge/card_routing.py)."""
+    from knowledge.card_routing import flow_for
     from knowledge.search import shared_vector  # lazy, as the knowledge base itself
 
     kb = KNOWLEDGE_BASE.get()
     vector = shared_vector.unpack(take_payload(vector_key), kb.embedder.model_id, question, kb.dim)
     decision = kb.answer(question, lang, vector=vector)
+    flow = flow_for(question, decision.kind, [hit.article_id for hit in decision.hits]) if may_route else None
+    if flow is not None:
+        return {START_FLOW: flow}
     lang = as_lang(decision.lang)  # the search answers in the question's language when it is clear
     hits: list[HitLike] = list(decision.hits)
     if decision.kind == "answer" and decision.article is not None:
