@@ -1,4 +1,4 @@
-"""`lyt cards evaluate PATH`: how openings route into the guided flows, measured on the real bot (issue 17).
+"""`lyt cards evaluate PATH` (or `python -m api.cli.cards evaluate PATH`): how openings route into the guided flows, measured on the real bot (issue 17).
 
 Each opening goes through the real trained pipeline as the gateway sends it: a fresh conversation gets
 `/set_lang{"lang": ..}` and then the text on Rasa's REST channel (var/models/lyt.tar.gz, the real action
@@ -164,7 +164,7 @@ def evaluate_command(
     topics = _article_topics()
     with stack as url, httpx.Client(timeout=120.0) as client:
         if openings:
-            turns = [first_turn(client, url, item.text, item.lang, topics) for item in openings]
+            turns = [_safe_turn(client, url, item.text, item.lang, topics) for item in openings]
             result["openings"] = score_openings(openings, turns).as_dict()
             if list_misses:
                 result["missed_openings"] = [
@@ -173,9 +173,17 @@ def evaluate_command(
                     if ((turn.flow != item.target) if item.kind == "flow" else (turn.article_topic != item.target))
                 ]
         if questions:
-            replies = [first_turn(client, url, q.text, q.lang or "da", topics) for q in questions]
+            replies = [_safe_turn(client, url, q.text, q.lang or "da", topics) for q in questions]
             result["knowledge_bot"] = score_kb_bot(questions, replies)
     typer.echo(json.dumps(result, indent=1, ensure_ascii=False))
+
+
+def _safe_turn(client: httpx.Client, rasa_url: str, text: str, lang: str, topics: dict[str, str]) -> FirstTurn:
+    """A turn that failed (timeout, error status) counts as a miss ("error"), and the run goes on."""
+    try:
+        return first_turn(client, rasa_url, text, lang, topics)
+    except (httpx.HTTPError, ValueError):
+        return FirstTurn(reply="error")
 
 
 @contextmanager
