@@ -29,7 +29,7 @@
     da: {
       launcher: "Chat med Lyt", unread: "nye beskeder", title: "Lyt", subtitle: "Anonym chat",
       close: "Luk chatten", exit: "Forlad siden", exitLabel: "Forlad siden hurtigt og slet chatten",
-      menu: "Flere valg", del: "Slet min chat", deleted: "Din chat er slettet. Du kan starte en ny, når du vil.",
+      menu: "Flere valg", del: "Slet min chat", returnCode: "Kode til at komme tilbage", deleted: "Din chat er slettet. Du kan starte en ny, når du vil.",
       langBtn: "EN", langLabel: "EN: switch the chat to English", human: "Tal med en person",
       humanText: "Jeg vil gerne tale med en person", input: "Skriv en besked", placeholder: "Skriv her …",
       send: "Send", log: "Samtale", region: "Lyt: anonym chat",
@@ -53,7 +53,7 @@
     en: {
       launcher: "Chat with Lyt", unread: "new messages", title: "Lyt", subtitle: "Anonymous chat",
       close: "Close the chat", exit: "Leave site", exitLabel: "Leave site quickly and delete the chat",
-      menu: "More options", del: "Delete my chat", deleted: "Your chat has been deleted. You can start a new one whenever you like.",
+      menu: "More options", del: "Delete my chat", returnCode: "Code to come back", deleted: "Your chat has been deleted. You can start a new one whenever you like.",
       langBtn: "DA", langLabel: "DA: skift chatten til dansk", human: "Talk to a person",
       humanText: "I would like to talk to a person", input: "Write a message", placeholder: "Write here …",
       send: "Send", log: "Conversation", region: "Lyt: anonymous chat",
@@ -238,6 +238,10 @@
     var delBtn = button("", "del");
     delBtn.setAttribute("data-lyt-delete", "");
     menu.appendChild(delBtn);
+    var codeBtn = button("", "returnCode");  // issue 18: a return code, explained (return_code.js)
+    codeBtn.setAttribute("data-lyt-menu-return-code", "");
+    codeBtn.addEventListener("click", function () { toggleMenu(false); showReturnOffer(null); });
+    menu.appendChild(codeBtn);
 
     statusEl = el("div", "status");
     statusEl.setAttribute("role", "status");
@@ -255,6 +259,7 @@
     msgs = el("div", "msgs");
     log.appendChild(intro);
     log.appendChild(msgs);
+    withReturnCodes(function (m) { intro.appendChild(m.codeEntry(returnCtx)); });  // "I have a code"
 
     typingEl = el("div", "typing");
     typingEl.hidden = true;
@@ -470,6 +475,7 @@
     if (text) b.appendChild(el("p", "text", text));
     if (ev.article && typeof ev.article === "object") b.appendChild(makeCard(ev.article));
     if (ev.type === "action_card") attachActionCard(b, ev);
+    if (ev.offer === "return_code") showReturnOffer(b);  // a counsellor closed the chat: offer a code
     if (Array.isArray(ev.buttons) && ev.buttons.length) b.appendChild(makeButtons(ev.buttons));
     return b;
   }
@@ -511,6 +517,44 @@
     }).catch(function () { b.appendChild(el("p", "text", typeof ev.title === "string" ? ev.title : "")); });
   }
 
+  // Return codes (issue 18) in their own ES module: the offer (on close and from the menu) and "I have a code".
+  var returnModule = null;
+  var returnCtx = {
+    api: API,
+    lang: function () { return lang; },
+    session: function () { return session.cid && session.token ? { cid: session.cid, token: session.token } : null; },
+    adopt: adoptReturning
+  };
+  function withReturnCodes(fn) {
+    returnModule = returnModule || import(new URL("return_code.js", SRC).href);
+    returnModule.then(fn).catch(function () { /* the chat works without it */ });
+  }
+  function showReturnOffer(bubble) {
+    withReturnCodes(function (m) {
+      var stick = nearBottom();
+      var panel = m.offerPanel(returnCtx);
+      if (bubble) bubble.appendChild(panel); else { msgs.appendChild(panel); stick = true; }
+      if (stick) scrollToEnd(true);
+    });
+  }
+  // A right code started a new, returning conversation: take it over and ask for the earlier counsellor.
+  function adoptReturning(data) {
+    if (!data || typeof data.conversation_id !== "string" || typeof data.token !== "string") return;
+    closeSocket();
+    resetView();
+    session.cid = data.conversation_id;
+    session.token = data.token;
+    session.last = null;
+    session.open = isOpen;
+    seen = {};
+    cache = [];
+    saveCache();
+    saveSession();
+    if (data.lang === "da" || data.lang === "en") setLang(data.lang, false);
+    connect();
+    askForPerson();
+  }
+
   function makeButtons(list) {
     var wrap = el("div", "btns");
     list.slice(0, 8).forEach(function (item) {
@@ -541,7 +585,7 @@
   function remember(ev, display) {
     var copy = {};
     ["id", "type", "from", "text", "buttons", "article", "position", "eta_seconds", "eta_text", "client_msg_id",
-     "topic", "title", "steps", "lang"]
+     "topic", "title", "steps", "lang", "offer"]
       .forEach(function (k) { if (ev[k] !== undefined) copy[k] = ev[k]; });
     if (display || ev._d) copy._d = display || ev._d;
     cache.push(copy);
