@@ -142,7 +142,11 @@ def test_missed_risk_mark_review_accept_rebuild_and_triage_gives_the_corrected_l
     built = lyt(redis_server, "triage", "build", LYT_VAR_DIR=str(var))
     assert built.returncode == 0, built.stderr
     judged = lyt(
-        redis_server, "triage", "--jsonl", stdin=json.dumps({"id": "x", "text": MISSED_TEXT}) + "\n", LYT_VAR_DIR=str(var)
+        redis_server,
+        "triage",
+        "--jsonl",
+        stdin=json.dumps({"id": "x", "text": MISSED_TEXT}) + "\n",
+        LYT_VAR_DIR=str(var),
     )
     assert judged.returncode == 0, judged.stderr
     assert json.loads(judged.stdout)["level"] == "urgent", judged.stdout
@@ -157,7 +161,9 @@ def test_risk_change_review_reject_keep_and_weekly_counts(
     url = gateway.url + H.format(cid)
     # Lowering the conversation (no event_id): the item is about the message triage judged urgent.
     lowered = httpx.post(
-        url + "/risk", json={"level": "concern", "note": "sang-tekst", "reason": "quote_or_story"}, headers=staff["anna"]
+        url + "/risk",
+        json={"level": "concern", "note": "sang-tekst", "reason": "quote_or_story"},
+        headers=staff["anna"],
     )
     assert lowered.status_code == 200, lowered.text
     # Raising again, naming the message; a supervisor's change counts too.
