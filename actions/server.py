@@ -14,7 +14,8 @@ What differs from `python -m rasa_sdk --actions actions`:
   and one question is embedded and searched (in a daemon thread, so a stop never waits for it); then one
   real call of `action_answer_knowledge` goes through the same executor as `/webhook`.
 - **`GET /ready`**: 200 `{"status": "warmed", "components": {...}}` once warmed, 503 with "loading" (or
-  "failed") before. `/health` stays rasa_sdk's liveness check. The gateway's `/readyz` reads `/ready`.
+  "failed") before, with an `instance` new with every start (the gateway then sends its warm-up turn through
+  Rasa and this server again, api/services/first_turn.py). `/health` stays rasa_sdk's liveness check. The gateway's `/readyz` reads `/ready`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import secrets
 import threading
 import time
 from typing import Any
@@ -63,9 +65,14 @@ class Warmth:
     def __init__(self) -> None:
         self.status = "loading"
         self.seconds: float | None = None
+        self.instance = secrets.token_hex(8)
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"status": self.status, "components": {COMPONENT: self.status}}
+        body: dict[str, Any] = {
+            "status": self.status,
+            "components": {COMPONENT: self.status},
+            "instance": self.instance,
+        }
         if self.seconds is not None:
             body["warmup_seconds"] = round(self.seconds, 2)
         return body

@@ -39,6 +39,7 @@ from api.routers import (
 )
 from api.services.emergency import load_vault
 from api.services.escalation import start_live_safety
+from api.services.first_turn import keep_warm
 from api.services.hours import parse_opening_hours
 from api.services.hub import Hub
 from api.services.queue import HandoffQueue
@@ -135,6 +136,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     except RedisError as exc:  # Redis down at start: the refresher retries; the safety path still serves
         log.warning("rate salt: redis error %s", type(exc).__name__)
     salt_refresher = asyncio.create_task(salt.refresh_forever(redis))
+    # Once Rasa and the action server are warmed: one throwaway turn through the whole path before /readyz says
+    # "ready", and again after either restarts (api/services/first_turn.py).
+    warm_turn = asyncio.create_task(keep_warm(app.state.lyt))
     # Urgent-wait alerts (webhook, youth notice) and live queue positions: in every replica (claims dedupe).
     app.state.live_safety = start_live_safety(settings, redis, queue, hub, app.state.lyt.opening_hours)
     release_free_heap()
@@ -145,6 +149,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.live_safety.stop()
         reaper.cancel()
         salt_refresher.cancel()
+        warm_turn.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await warm_turn
         with contextlib.suppress(asyncio.CancelledError):
             await reaper
         with contextlib.suppress(asyncio.CancelledError):

@@ -64,7 +64,9 @@ waiting youth sockets, api/services/queue_push.py), lyt:pub:counsellor:{name} (r
 counsellor holds, JSON, to their dashboard sockets on every replica; never subscribed by a youth socket),
 lyt:pub:revoke:{name} (the account was disabled or its tokens voided: every socket of that counsellor closes, 4401).
 Rasa's own tracker store uses "rasa:tracker:{cid}" (record_exp = conversation TTL), its lock store "rasalock:lock:{cid}"
-(bot/lock_store.py: deleted after each message, PX = ticket lifetime + 1 s while held).
+(bot/lock_store.py: deleted after each message, PX = ticket lifetime + 1 s while held). The gateway's warm-up turn
+(api/services/first_turn.py) uses the sender "lyt-warmup-{random}" in place of a cid: its "rasa:tracker:...",
+"rasalock:lock:..." and "lyt:qvec:..." keys (TTLs as above) are deleted at the end of the turn.
 """
 
 from __future__ import annotations

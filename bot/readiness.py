@@ -8,7 +8,8 @@ prediction graph (issue 13: the first answer after start was slow). This input c
   predict the next action for it on a throwaway in-memory tracker (no tracker store, no lock, no action
   server call, nothing written to Redis);
 - `GET /webhooks/lyt/ready` answers 200 `{"status": "warmed", "components": {"nlu": "warmed", "policies":
-  "warmed"}, "warmup_seconds": ...}` once both are done, and 503 with "loading" (or "failed") before.
+  "warmed"}, "warmup_seconds": ..., "instance": ...}` once both are done (`instance`: new with every start, so
+  the gateway sees a restart and sends its warm-up turn again, api/services/first_turn.py), and 503 with "loading" (or "failed") before.
 
 The gateway's `/readyz` reads it; `/status` stays Rasa's own check that a model is loaded. It receives no
 messages: it is an input channel only to be given a route on Rasa's server.
@@ -17,6 +18,7 @@ messages: it is an input channel only to be given a route on Rasa's server.
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -35,6 +37,7 @@ class Warmth:
     def __init__(self) -> None:
         self.components: Dict[str, str] = {name: "loading" for name in COMPONENTS}
         self.seconds: Optional[float] = None
+        self.instance = secrets.token_hex(8)
 
     @property
     def status(self) -> str:
@@ -42,7 +45,11 @@ class Warmth:
         return "warmed" if values == {"warmed"} else ("failed" if "failed" in values else "loading")
 
     def body(self) -> Dict[str, Any]:
-        body: Dict[str, Any] = {"status": self.status, "components": dict(self.components)}
+        body: Dict[str, Any] = {
+            "status": self.status,
+            "components": dict(self.components),
+            "instance": self.instance,
+        }
         if self.seconds is not None:
             body["warmup_seconds"] = round(self.seconds, 3)
         return body

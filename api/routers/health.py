@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.deps import StateDep
-from api.services.readiness import collect
+from api.services import first_turn
+from api.services.readiness import GATEWAY_WARMUP, collect
 
 router = APIRouter(tags=["health"])
 
@@ -32,10 +33,13 @@ async def _redis_ok(state: StateDep) -> bool:
 async def readyz(state: StateDep) -> JSONResponse:
     """`status`: "ready" when Redis answers and every model is loaded and warmed (`components`), "degraded"
     while the gateway serves the safety path alone (e.g. Rasa down or still warming), "down" without Redis.
-    `checks`: redis, rasa, action_server, model (Rasa's, warmed), triage. See api/services/readiness.py."""
+    `checks`: redis, rasa, action_server, model (Rasa's, warmed), triage. See api/services/readiness.py.
+    Once all else is warmed, the check starts the warm-up turn through the whole path (`gateway.first_turn`,
+    api/services/first_turn.py)."""
     settings = state.settings
     token = settings.rasa_auth_token.get_secret_value() if settings.rasa_auth_token else None
     readiness = await collect(await _redis_ok(state), settings.rasa_url, settings.action_server_url, rasa_token=token)
+    first_turn.observe(state, readiness, GATEWAY_WARMUP)
     return JSONResponse(readiness.body(), status_code=503 if readiness.status == "down" else 200)
 
 

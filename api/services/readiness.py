@@ -7,7 +7,11 @@ Every process loads and exercises its models before it says it is ready:
 - Rasa: one parse through the NLU graph and one prediction of the policies (bot/readiness.py), reported at
   `GET <rasa>/webhooks/lyt/ready`;
 - the action server: one real call of `action_answer_knowledge` (actions/server.py), reported at
-  `GET <action server>/ready`.
+  `GET <action server>/ready`;
+- the path between them: once all of the above are warmed, the gateway sends one throwaway knowledge
+  question through triage, Rasa's REST webhook, the action server and the knowledge search
+  (api/services/first_turn.py, `gateway.first_turn`), again whenever Rasa or the action server reports a
+  new `instance` (it was restarted).
 
 `/readyz` lists each component as "warmed", "loading", "failed", "down" (its process does not answer),
 "unknown" (its process has no readiness route: not started the `make run` way) or "off" (switched off,
@@ -45,7 +49,11 @@ class GatewayWarmup:
     """This process's own warm-up: filled once at start-up, before the gateway serves."""
 
     components: dict[str, str] = field(
-        default_factory=lambda: {"gateway.triage_embedding": "loading", "gateway.triage_judge": "loading"}
+        default_factory=lambda: {
+            "gateway.triage_embedding": "loading",
+            "gateway.triage_judge": "loading",
+            "gateway.first_turn": "loading",
+        }
     )
     seconds: float | None = None
 
@@ -97,6 +105,14 @@ class Readiness:
     status: str
     checks: dict[str, str]
     components: dict[str, str]
+    redis_ok: bool = True
+    # The `instance` each remote process reports at its ready route (new with every start), or None.
+    instances: dict[str, str | None] = field(default_factory=dict)
+
+    def settle(self) -> None:
+        """The overall status from the checks and components: "ready" only when everything is warmed."""
+        warmed = all(v in WARM for v in self.components.values()) and all(v == "ok" for v in self.checks.values())
+        self.status = "ready" if self.redis_ok and warmed else ("degraded" if self.redis_ok else "down")
 
     def body(self) -> dict[str, Any]:
         return {"status": self.status, "checks": self.checks, "components": self.components}
@@ -132,6 +148,12 @@ async def collect(
         "model": "ok" if rasa_ok and nlu == "warmed" else ("not loaded" if not rasa_ok else nlu),
         "triage": "ok" if components["gateway.triage_judge"] == "warmed" else components["gateway.triage_judge"],
     }
-    warmed = all(value in WARM for value in components.values()) and all(v == "ok" for v in checks.values())
-    status = "ready" if redis_ok and warmed else ("degraded" if redis_ok else "down")
-    return Readiness(status, checks, components)
+    instances = {"rasa": _instance(rasa_ready[1]), "action_server": _instance(actions_ready[1])}
+    readiness = Readiness("down", checks, components, redis_ok, instances)
+    readiness.settle()
+    return readiness
+
+
+def _instance(body: dict[str, Any]) -> str | None:
+    instance = body.get("instance")
+    return str(instance) if instance is not None else None

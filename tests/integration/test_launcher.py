@@ -21,19 +21,24 @@ from typing import Any
 import httpx
 import psutil
 import pytest
+import redis
 
+from api import redis_keys
 from api.embedded_redis import free_port
 from api.launcher import port_in_use
+from api.services.first_turn import SENDER_PREFIX
 from tests.conftest import APP_PY, MODEL, REPO, RedisServer, wait_http
 from tests.integration.helpers import events_of, new_conversation, send
 
 pytestmark = pytest.mark.e2e
 
+WARM_UP_TURN_LINE = "warm-up turn through Rasa and the action server"
 READY_TIMEOUT = 420.0  # Rasa loads in 30-60 s on a quiet 2-core machine; much longer when it is busy
 RASA_BACK_WITHIN = 60.0
 EXPECTED_COMPONENTS = {
     "gateway.triage_embedding",
     "gateway.triage_judge",
+    "gateway.first_turn",
     "rasa.nlu",
     "rasa.policies",
     "action_server.knowledge_search",
@@ -203,6 +208,7 @@ def check_action_server_warm_up(url: str, port: int) -> None:
     assert before["components"]["gateway.triage_embedding"] == "warmed"
     assert before["components"]["gateway.triage_judge"] == "warmed"
     assert before["components"]["rasa.nlu"] == "down"
+    assert before["components"]["gateway.first_turn"] == "loading"  # waits for Rasa and the action server
     actions = subprocess.Popen(
         [APP_PY, "-m", "actions.server", "--port", str(port)],
         cwd=REPO,
@@ -245,6 +251,25 @@ def test_ready_only_when_every_model_is_warmed_and_urls_printed_after(launch: La
     assert f"{launch.url}/counsellor" in output
     for name in ("actions", "rasa", "gateway", "ready"):  # output prefixed per process
         assert any(line.startswith(f"{name} ") and " | " in line for line in output.splitlines()), name
+
+
+def test_ready_only_after_a_warm_up_turn_through_rasa_and_the_action_server_that_left_nothing(
+    launch: Launch, redis_server: RedisServer
+) -> None:
+    """The gateway's throwaway knowledge question (api/services/first_turn.py) went gateway -> Rasa's REST
+    webhook -> the action server's knowledge search and back (it counts as warmed only with an answer from the
+    search) before the stack said ready, and left no key, queue entry or conversation behind."""
+    assert launch.observed[-1]["components"]["gateway.first_turn"] == "warmed"
+    for body in launch.observed:  # never ready without it; never started before the others were warmed
+        if body.get("components", {}).get("gateway.first_turn") == "warmed":
+            assert all(v == "warmed" for v in body["components"].values()), body
+    output = launch.output()
+    assert output.count(WARM_UP_TURN_LINE) == 1, output[-3000:]
+    assert output.index(WARM_UP_TURN_LINE) < output.index("every model loaded and warmed")
+    with redis.Redis.from_url(redis_server.url, decode_responses=True) as client:  # not flushed: what is left
+        assert list(client.scan_iter(match=f"*{SENDER_PREFIX}*")) == []
+        assert list(client.scan_iter(match=redis_keys.rasa_tracker(SENDER_PREFIX + "*"))) == []
+        assert not any(member.startswith(SENDER_PREFIX) for member in client.zrange(redis_keys.QUEUE, 0, -1))
 
 
 def test_every_service_binds_loopback_only(launch: Launch) -> None:
@@ -298,6 +323,9 @@ def test_rasa_killed_hard_is_restarted_while_the_safety_path_holds(launch: Launc
     launch.observed.clear()
     assert launch.wait_ready(120)["status"] == "ready"
     assert_ready_only_when_warmed(observed + launch.observed)
+    # A new Rasa: the gateway's warm-up turn ran again before the stack was ready again.
+    assert any(b.get("components", {}).get("gateway.first_turn") == "loading" for b in observed + launch.observed)
+    assert launch.output().count(WARM_UP_TURN_LINE) == 2
     assert "rasa" in launch.output() and "died unexpectedly" in launch.output()
 
 
