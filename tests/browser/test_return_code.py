@@ -72,6 +72,10 @@ def test_the_widget_offers_a_code_on_close_and_comes_back_with_it(new_tab: TabFa
     second = new_tab(viewport=PHONE)
     second.goto()
     second.open()
+    second.ui.locator("[data-lyt-lang]").click()  # the entry follows the widget's language
+    expect(second.ui.locator("[data-lyt-have-code]")).to_have_text("I have a code")
+    second.ui.locator("[data-lyt-lang]").click()
+    expect(second.ui.locator("[data-lyt-have-code]")).to_have_text("Jeg har en kode")
     second.ui.locator("[data-lyt-have-code]").click()
     box = second.ui.locator("[data-lyt-code-input]")
     expect(box).to_be_focused()

@@ -259,7 +259,7 @@
     msgs = el("div", "msgs");
     log.appendChild(intro);
     log.appendChild(msgs);
-    withReturnCodes(function (m) { intro.appendChild(m.codeEntry(returnCtx)); });  // "I have a code"
+    withReturnCodes(function (m) { codeEntryEl = m.codeEntry(returnCtx); intro.appendChild(codeEntryEl); });  // "I have a code"
 
     typingEl = el("div", "typing");
     typingEl.hidden = true;
@@ -375,6 +375,9 @@
     lang = next;
     if (session.cid || session.open) saveSession();
     applyLang();
+    if (codeEntryEl && codeEntryEl.parentNode) {  // the return-code entry follows the language too
+      withReturnCodes(function (m) { var next = m.codeEntry(returnCtx); codeEntryEl.replaceWith(next); codeEntryEl = next; });
+    }
     if (tell && session.cid) api("POST", "/" + encodeURIComponent(session.cid) + "/lang", { lang: lang }).catch(function () {});
   }
 
@@ -518,7 +521,7 @@
   }
 
   // Return codes (issue 18) in their own ES module: the offer (on close and from the menu) and "I have a code".
-  var returnModule = null;
+  var returnModule = null, codeEntryEl = null;
   var returnCtx = {
     api: API,
     lang: function () { return lang; },
