@@ -15,6 +15,7 @@ import redis
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TabFactory, WidgetStack
+from tests.browser.test_widget_a11y import axe_violations, serious
 from tests.conftest import GatewayFactory, RedisServer
 
 
@@ -37,7 +38,7 @@ def counsellor(stack: WidgetStack, name: str) -> dict[str, str]:
 
 def test_the_widget_offers_a_code_on_close_and_comes_back_with_it(new_tab: TabFactory, stack: WidgetStack) -> None:
     staff = counsellor(stack, "kim")
-    first = new_tab()
+    first = new_tab(bypass_csp=True)  # only so that axe itself can be injected
     first.goto()
     first.open()
     first.ui.locator("[data-lyt-handoff]").click()
@@ -66,10 +67,11 @@ def test_the_widget_offers_a_code_on_close_and_comes_back_with_it(new_tab: TabFa
     first.ui.locator("[data-lyt-menu-return-code]").click()
     expect(first.ui.locator("[data-lyt-return-offer]")).to_have_count(2)
     first.shot("widget-return-code-offer")
+    assert serious(axe_violations(first)) == []
     # A new code from the menu would replace this one: come back with the one shown.
 
     # A fresh tab on a phone: "I have a code"; a wrong code is refused without saying why, the right one works.
-    second = new_tab(viewport=PHONE)
+    second = new_tab(viewport=PHONE, bypass_csp=True)
     second.goto()
     second.open()
     second.ui.locator("[data-lyt-lang]").click()  # the entry follows the widget's language
@@ -82,6 +84,7 @@ def test_the_widget_offers_a_code_on_close_and_comes_back_with_it(new_tab: TabFa
     box.fill("sol hest bro kage")
     box.press("Enter")
     expect(second.ui.locator("[data-lyt-code-status]")).to_contain_text("Den kode virker ikke")
+    assert serious(axe_violations(second)) == []
     box.fill(code.upper().replace(" ", "-"))
     box.press("Enter")
     second.wait_for(lambda items: any("køen" in b["text"] for b in items))
