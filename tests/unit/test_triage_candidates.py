@@ -1,0 +1,76 @@
+"""Candidate training files of the seventh pass (knowledge/risk/candidates/, docs/TRIAGE.md): well formed, not
+read by triage, and sharing no sentence with any measurement set (dev, blind, holdouts) or external set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.triage import semantic
+from knowledge.triage.content import content_files
+from knowledge.triage.evaluation import read_dev_set, read_jsonl
+from knowledge.triage.normalise import Normaliser
+from tests.unit.test_triage_support import content
+
+ROOT = Path(__file__).resolve().parents[2]
+CANDIDATES = ROOT / "knowledge" / "risk" / "candidates"
+FILES = ("situations.yml", "everyday.yml")
+
+
+def _examples() -> list[semantic.SemanticExample]:
+    out: list[semantic.SemanticExample] = []
+    for name in FILES:
+        out += semantic.load_examples(_single(name))
+    return out
+
+
+def _single(name: str) -> Path:
+    """A directory view in which `name` is read as semantic.yml (the format is the same)."""
+    import tempfile
+
+    scratch = Path(tempfile.mkdtemp(prefix="lyt-candidates-"))
+    (scratch / semantic.SEMANTIC_FILE).write_text((CANDIDATES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    return scratch
+
+
+def _normalised(texts: list[str]) -> set[str]:
+    c = content()
+    norm = Normaliser(c.emoji, c.words)
+    return {norm(t).text.strip() for t in texts}
+
+
+def test_candidates_are_well_formed_and_cover_every_level_in_both_languages() -> None:
+    examples = _examples()
+    assert len(examples) >= 500
+    for level in ("none", "concern", "urgent"):
+        for lang in ("da", "en"):
+            assert any(e.level == level and e.lang == lang for e in examples), (level, lang)
+    none = [e for e in examples if e.level == "none"]
+    assert len(none) >= 250  # the everyday side: the sixth pass failed on false alarms
+
+
+def test_candidates_are_not_read_by_triage() -> None:
+    assert all(path.parent == ROOT / "knowledge" / "risk" for path in content_files(ROOT / "knowledge" / "risk"))
+
+
+def test_candidates_share_no_sentence_with_the_measurement_sets() -> None:
+    ours = _normalised([e.text for e in _examples()])
+    data = ROOT / "tests" / "data"
+    sets = sorted(data.glob("triage_*.jsonl"))
+    assert len(sets) >= 6
+    for path in sets:
+        mine = _normalised([m.text for m in read_dev_set(path)])
+        assert not (mine & ours), path.name
+
+
+def test_candidates_share_no_sentence_with_the_external_sets() -> None:
+    """Only compared, never printed."""
+    files = sorted((ROOT.parent / "shared" / "eval" / "external").glob("*.jsonl"))
+    if not files:
+        pytest.skip("no external sets here")
+    ours = _normalised([e.text for e in _examples()])
+    clashes = sum(
+        text in ours for path in files for text in _normalised([str(r.get("text", "")) for r in read_jsonl(path)])
+    )
+    assert clashes == 0
