@@ -128,7 +128,15 @@ def test_the_handover_summary_lists_the_card_and_the_answers_as_words(
         "flow": "hacked_account", "topic": "privacy-security", "title": card["title"],
         "answers": {"card_platform": "Snapchat", "card_contact_changed": "mail eller nummer er ændret"},
         "answers_en": {"card_platform": "Snapchat", "card_contact_changed": "email or phone was changed"},
+        "answered": [
+            {"slot": "card_platform", "question": {"da": "App", "en": "App"},
+             "answer": {"da": "Snapchat", "en": "Snapchat"}},
+            {"slot": "card_contact_changed", "question": {"da": "Mail eller nummer ændret", "en": "Email or phone changed"},
+             "answer": {"da": "mail eller nummer er ændret", "en": "email or phone was changed"}},
+        ],
     }]
+    steps = [step["text"] for step in card["steps"]]  # Snapchat's own recovery path (knowledge/platforms.yml)
+    assert any(text.startswith("Snapchat:") for text in steps), steps
 
 
 # Grooming: a meeting planned soon raises the risk through the gateway's judge stage (api/services/card_risk.py).
