@@ -4,7 +4,9 @@ Combination rule: level = max(lexicon level, classifier level). Idiom, negation,
 third-person vetoes cap the lexicon hits they cover. The classifier is conservative: it raises to
 `urgent` only above `URGENT_THRESHOLD`, and never to `urgent` when a veto matched and no lexicon hit
 is left. A follow-up such as "jeg har dem her" is urgent when an earlier message in `history` (or the
-same message) reached the level its context rule asks for.
+same message) reached the level its context rule asks for. Two conversation-level rules
+(`knowledge.triage.conversation`) then may raise a message with history to urgent: a farewell after
+earlier distress, and a third-party emergency added up over the last two or three messages.
 
 The semantic layer (`knowledge.triage.semantic`, on unless `LYT_TRIAGE_SEMANTIC=0`) then looks at every
 message not already urgent and may raise it one level (none -> concern, concern -> urgent): one head over
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from knowledge.triage import paths, reviews, semantic
 from knowledge.triage.content import RiskContent, load_content
+from knowledge.triage.conversation import ConversationRules, Earlier
 from knowledge.triage.levels import LEVELS, RANK, Level, max_level
 from knowledge.triage.matching import Matcher, MatchResult
 from knowledge.triage.model import Prediction, RiskClassifier, load_or_train
@@ -74,12 +77,14 @@ class Triage:
         content: RiskContent,
         classifier: RiskClassifier | None = None,
         semantic_layer: SemanticLayer | None = None,
+        conversation: ConversationRules | None = None,
     ) -> None:
         self.content = content
         self.normaliser = Normaliser(content.emoji, content.words)
         self.matcher = Matcher(content, self.normaliser)
         self.classifier = classifier
         self.semantic = semantic_layer
+        self.conversation = conversation
 
     @classmethod
     def load(
@@ -97,6 +102,7 @@ class Triage:
         directory = risk_dir or paths.risk_dir()
         content = reviews.with_accepted(load_content(directory))  # + curator-accepted corrections (reviews.py)
         triage = cls(content)
+        triage.conversation = ConversationRules.load(directory / "conversation" / "rules.yml", triage.normaliser)
         cache = (cache_dir or paths.triage_cache_dir()) if use_cache else None
         triage.classifier = load_or_train(content, triage.matcher, cache)
         if semantic.enabled() if use_semantic is None else use_semantic:
@@ -128,6 +134,8 @@ class Triage:
             history = histories[i] if histories is not None and i < len(histories) else ()
             if result.level != "urgent":
                 self._add_context(result, text, norms[i], history, matches[i].level)
+            if result.level != "urgent" and history and self.conversation is not None:
+                self._add_conversation(result, text, norms[i], history)
             results.append(result)
         return results
 
@@ -259,6 +267,36 @@ class Triage:
             result.score = round(max(result.score, BAND_FLOOR[rule.level]), 4)
             result.spans = _merge([*result.spans, original])
             return
+
+    def _add_conversation(self, result: TriageResult, text: str, norm: NormalisedText, history: Sequence[str]) -> None:
+        """Conversation-level rules (conversation.py): raise to urgent, never lower."""
+        rules = self.conversation
+        assert rules is not None
+        recent = list(history)[-HISTORY_WINDOW:]
+
+        def earlier() -> list[Earlier]:
+            # judged like the follow-up rules' history: without the semantic layer and without their own context
+            judged = self.judge_many(recent, use_semantic=False)
+            return [
+                Earlier(t, r.level, self.matcher.match(self.normaliser(t)).signals)
+                for t, r in zip(recent, judged, strict=True)
+            ]
+
+        found = rules.farewell_raise(norm, earlier, self.normaliser) or rules.third_party_raise(
+            norm, recent, self.normaliser
+        )
+        if found is None:
+            return
+        original = norm.original_span(*found.span)
+        because = (
+            f'after earlier "{_quote(found.because, (0, len(found.because)))[:60]}"'
+            if found.rule == "farewell"
+            else found.because
+        )
+        result.reasons.insert(0, f'context: "{_quote(text, original)}" {found.rule} {because} (urgent)')
+        result.level = "urgent"
+        result.score = round(max(result.score, BAND_FLOOR["urgent"]), 4)
+        result.spans = _merge([*result.spans, original])
 
 
 def _merge(spans: Sequence[Span]) -> list[tuple[int, int]]:
