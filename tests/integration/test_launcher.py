@@ -290,7 +290,7 @@ def test_a_second_launch_on_busy_ports_names_the_port(
 
 
 def test_rasa_killed_hard_is_restarted_while_the_safety_path_holds(launch: Launch) -> None:
-    rasa = launch.child(".venv-rasa/bin/rasa run")
+    rasa = launch.child("-m bot.quiet_rasa run")
     gateway = launch.child("uvicorn api.main:create_app")
     actions = launch.child("-m actions.server")
     rasa.kill()  # SIGKILL, as the kernel's OOM killer does
@@ -319,13 +319,13 @@ def test_rasa_killed_hard_is_restarted_while_the_safety_path_holds(launch: Launc
     load = os.getloadavg()[0]
     assert back is not None, f"Rasa did not answer within {RASA_BACK_WITHIN:.0f} s of the kill (load {load:.1f})"
     assert gateway.is_running() and actions.is_running()  # nothing else went down with it
-    assert launch.child(".venv-rasa/bin/rasa run").pid != rasa.pid
+    assert launch.child("-m bot.quiet_rasa run").pid != rasa.pid
     launch.observed.clear()
     assert launch.wait_ready(120)["status"] == "ready"
     assert_ready_only_when_warmed(observed + launch.observed)
-    # A new Rasa: the gateway's warm-up turn ran again before the stack was ready again.
-    assert any(b.get("components", {}).get("gateway.first_turn") == "loading" for b in observed + launch.observed)
-    assert launch.output().count(WARM_UP_TURN_LINE) == 2
+    # A new Rasa: the gateway's warm-up turn ran again (its "loading" state can fall between two polls, so the
+    # log line, written once per completed turn, is the evidence).
+    assert launch.output().count(WARM_UP_TURN_LINE) == 2, launch.output()[-3000:]
     assert "rasa" in launch.output() and "died unexpectedly" in launch.output()
 
 
