@@ -17,9 +17,12 @@ from tests.unit.test_triage_support import triage, triage_without_semantic
 HOLDOUT2 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout2.jsonl"
 HOLDOUT3 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout3.jsonl"
 HOLDOUT4 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout4.jsonl"
+HOLDOUT6 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout6.jsonl"
 # A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
 # disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
-KNOWN_COINCIDENCES = frozenset({"hold2-0073"})
+# holdout6's writer (who never saw this repository) wrote "how do i turn off read receipts on insta", as the
+# blind set had; it was measured with it.
+KNOWN_COINCIDENCES = frozenset({"hold2-0073", "blind-0286"})
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
 
@@ -99,7 +102,7 @@ def test_holdout3_is_no_training_content() -> None:
     assert clash == []
 
 
-@pytest.mark.parametrize("path", [HOLDOUT3, HOLDOUT4], ids=["holdout3", "holdout4"])
+@pytest.mark.parametrize("path", [HOLDOUT3, HOLDOUT4, HOLDOUT6], ids=["holdout3", "holdout4", "holdout6"])
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
     """holdout4 was written before the fifth pass: no training sentence (examples, negatives, lexicon and veto
     examples, semantic.yml) and no sentence of another triage set may equal one of its sentences."""
@@ -227,3 +230,18 @@ def test_holdout4_at_the_measured_level() -> None:
     assert len(report.urgent_as_none) <= 5, report.urgent_as_none
     assert len(report.none_as_urgent) <= 4, report.none_as_urgent
     assert report.concern_flagged >= 0.80, report.concern_flagged
+
+
+def test_holdout6_at_the_measured_level() -> None:
+    """holdout6 (217: 76 urgent, 58 concern, 83 none; 65% Danish) was written on 2026-12-02 from the taxonomy's
+    definitions alone by a helper who never saw this repository, kept outside it, and measured once on the
+    fifth-pass triage (docs/TRIAGE.md, "Fresh hold-out 6"); never tuned on. Floors two messages below the
+    measured figures, not the product goal."""
+    _layered()
+    report = dev_report(triage(), read_dev_set(HOLDOUT6))
+    assert report.total == 217
+    # AVX2 path: recall 0.632 (48/76), 8 urgent judged none, 1 none judged urgent, concern flagged 0.862 (50/58).
+    assert report.recall["urgent"] >= 0.60, report.recall
+    assert len(report.urgent_as_none) <= 10, report.urgent_as_none
+    assert len(report.none_as_urgent) <= 3, report.none_as_urgent
+    assert report.concern_flagged >= 0.82, report.concern_flagged
