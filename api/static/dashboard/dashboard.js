@@ -23,7 +23,7 @@
 import { markSpans, renderRiskBanner, showRiskBanner } from "./risk.js";
 import { buildLiveChats, renderLiveChats } from "./live_chats.js";
 import { capacityCell, capacityHeading } from "./capacity_control.js";
-import { markControl } from "./review_mark.js";
+import { markControl, reasonSelect } from "./review_mark.js";
 import { buildReviewCounts, renderReviewCounts } from "./review_counts.js";
 import { cardsBlock } from "./action_cards.js";
 import { earlierBlock, returningChip } from "./returning.js";
@@ -150,6 +150,7 @@ import { earlierBlock, returningChip } from "./returning.js";
       risk_save: "Skift niveau",
       risk_saved: "Niveauet er nu: {level}.",
       risk_note_missing: "Skriv en begrundelse.",
+      risk_reason: "Hvorfor triage tog fejl",
       transfer: "Overfør til en kollega",
       transfer_to: "Kollegaens brugernavn",
       transfer_note: "Besked til kollegaen (valgfri)",
@@ -339,6 +340,7 @@ import { earlierBlock, returningChip } from "./returning.js";
       risk_save: "Change level",
       risk_saved: "The level is now: {level}.",
       risk_note_missing: "Write a reason.",
+      risk_reason: "Why triage was wrong",
       transfer: "Transfer to a colleague",
       transfer_to: "Colleague's user name",
       transfer_note: "Note for your colleague (optional)",
@@ -1627,19 +1629,22 @@ import { earlierBlock, returningChip } from "./returning.js";
 
     var riskSelect = h("select", null);
     var riskNote = h("input", { type: "text", maxlength: "500", autocomplete: "off" });
+    var riskReason = reasonSelect(S.lang);  // the review item's category (issue 18: corrections reach triage)
     var riskForm = h("form", { class: "tool-form", novalidate: true },
       h("fieldset", { "data-needs-hold": "" },
         h("legend", { class: "sr-only" }, tr("risk")),
         field("risk_level", riskSelect, "risk-" + n),
         field("risk_note", riskNote, "risknote-" + n),
+        field("risk_reason", riskReason, "riskreason-" + n),
         h("button", { type: "submit", class: "btn" }, tr("risk_save"))));
     riskForm.addEventListener("submit", function (e) {
       e.preventDefault();
       var note = riskNote.value.trim();
       if (!note) { toolMsg(chat, tr("risk_note_missing"), "warn"); riskNote.focus(); return; }
       var level = riskSelect.value;
-      post(chat, "/risk", { level: level, note: note }).then(function () {
+      post(chat, "/risk", { level: level, note: note, reason: riskReason.value }).then(function () {
         riskNote.value = "";
+        riskReason.value = "other";
         if (chat.summary) chat.summary.level = level;
         toolMsg(chat, tr("risk_saved", { level: { k: "level_" + level } }), "ok");
         renderSummary(chat);

@@ -91,6 +91,13 @@ function suggested(kind, given) {
   return kind === "missed" ? LEVELS[Math.min(rank + 1, 2)] : "none";
 }
 
+/* The reason categories as a <select name="reason"> (the dashboard's risk form uses it too). */
+export function reasonSelect(lang) {
+  const reason = el("select", { name: "reason" }, REASONS.map((r) => el("option", { value: r, text: say(lang, r) })));
+  reason.value = "other";
+  return reason;
+}
+
 export function markControl(ev, lang, post) {
   const n = ++counter;
   const given = LEVELS.indexOf(ev.triage_level) >= 0 ? ev.triage_level : "none";
@@ -103,8 +110,7 @@ export function markControl(ev, lang, post) {
     kinds.append(el("span", { class: "review-choice" }, radio, " ", el("label", { for: id, text: say(lang, kind) })));
   });
   const level = el("select", { name: "level" }, LEVELS.map((l) => el("option", { value: l, text: say(lang, "level_" + l) })));
-  const reason = el("select", { name: "reason" }, REASONS.map((r) => el("option", { value: r, text: say(lang, r) })));
-  reason.value = "other";
+  const reason = reasonSelect(lang);
   const button = el("button", { type: "submit", text: say(lang, "send") });
   const status = el("span", { class: "review-status", role: "status", "data-lyt-review-status": "" });
   const form = el(

@@ -44,9 +44,20 @@ def test_counsellor_marks_a_missed_risk_and_the_supervisor_sees_it_counted(
     item = redis_client.hgetall(key)
     assert (item["text"], item["level"], item["kind"], item["reason"]) == (TEXT, "urgent", "missed", "implicit_risk")
 
+    # The risk form sends its reason category too: raising the chat stores a "raised" item with it.
+    panel = anna.panel(youth.cid)
+    panel.locator("summary", has_text="Risikoniveau").click()
+    panel.locator("select[id^=risk-]").select_option("concern")
+    panel.locator("input[id^=risknote-]").fill("Beslutning uden ord for den")
+    panel.get_by_label("Hvorfor triage tog fejl").select_option("context")
+    panel.locator("button", has_text="Skift niveau").click()
+    expect(panel.locator(".summary [data-level]")).to_have_attribute("data-level", "concern")
+    items = [redis_client.hgetall(k) for k in redis_client.scan_iter(match=redis_keys.review_item("*"))]
+    assert sorted((i["kind"], i["reason"]) for i in items) == [("missed", "implicit_risk"), ("raised", "context")]
+
     sara = dashboard()
     sara.goto()
     sara.login("sara")
     counts = sara.page.locator("[data-lyt-overview] section[data-lyt-review-counts]")
     expect(counts.locator("tbody tr").last.locator("td[data-kind=missed]")).to_have_text("1")
-    expect(counts.locator("tbody tr").last.locator("td[data-kind=raised]")).to_have_text("0")
+    expect(counts.locator("tbody tr").last.locator("td[data-kind=raised]")).to_have_text("1")
