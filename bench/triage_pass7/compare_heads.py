@@ -1,6 +1,7 @@
 """Seventh-pass experiment (issue 15, docs/TRIAGE.md): a logistic regression on base vs tuned vectors, trained on
 the 80% split, thresholds (urgent recall 0.98, no urgent judged none) on the 20%, figures on the check sets.
-NOT product code. Usage: .venv/bin/python bench/triage_pass7/compare_heads.py <out_dir> [C] [risk_dir]
+NOT product code. Usage: .venv/bin/python bench/triage_pass7/compare_heads.py <out_dir> [C] [risk_dir] [name=path ...]
+(base_*.npy: the vectors of a 0-step run, renamed from tuned_*; extra check sets as given to lora_experiment.py)
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from knowledge.triage.evaluation import read_dev_set  # noqa: E402
 from knowledge.triage.levels import LEVELS  # noqa: E402
 
 D = Path(sys.argv[1])
-C = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+EXTRA = dict(a.split("=", 1) for a in sys.argv[2:] if "=" in a)
+ARGS = [a for a in sys.argv[1:] if "=" not in a]
+C = float(ARGS[1]) if len(ARGS) > 1 else 1.0
 if (D / "split.json").exists():
     split = json.load(open(D / "split.json"))
     val = np.array(split["val"])
@@ -27,7 +30,7 @@ else:
     from knowledge.triage import semantic
     from knowledge.triage.content import load_content
 
-    rd = Path(sys.argv[3]) if len(sys.argv) > 3 else Path(__file__).resolve().parents[2] / "knowledge" / "risk"
+    rd = Path(ARGS[2]) if len(ARGS) > 2 else Path(__file__).resolve().parents[2] / "knowledge" / "risk"
     ex = semantic.training_examples(load_content(rd), rd)
     y = np.array([LEVELS.index(e.level) for e in ex])
     rng = np.random.default_rng(0)
@@ -41,14 +44,11 @@ SETS = {
     "dev": "triage_dev.jsonl",
     "blind": "triage_blind.jsonl",
 }
+PATHS = {k: Path(__file__).resolve().parents[2] / "tests" / "data" / f for k, f in SETS.items()}
+PATHS.update({k: Path(v) for k, v in EXTRA.items()})
 labels = {
-    k: (
-        np.array(
-            [LEVELS.index(m.level) for m in read_dev_set(Path(__file__).resolve().parents[2] / "tests" / "data" / f)]
-        ),
-        [m.lang for m in read_dev_set(Path(__file__).resolve().parents[2] / "tests" / "data" / f)],
-    )
-    for k, f in SETS.items()
+    k: (np.array([LEVELS.index(m.level) for m in read_dev_set(p)]), [m.lang for m in read_dev_set(p)])
+    for k, p in PATHS.items()
 }
 
 

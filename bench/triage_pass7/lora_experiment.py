@@ -1,6 +1,7 @@
 """Seventh-pass experiment (issue 15, docs/TRIAGE.md): LoRA fine-tuning of e5-small for triage. NOT product code.
 
-Usage: nice .venv/bin/python bench/triage_pass7/lora_experiment.py <risk_dir> <out_dir> <steps>
+Usage: nice .venv/bin/python bench/triage_pass7/lora_experiment.py <risk_dir> <out_dir> <steps> [name=path.jsonl ...]
+(extra check sets, e.g. a fresh hold-out kept outside the repository: their vectors only, never trained on)
 Rank-8 adapters on layers 8-11 (layers 0-7 frozen, their outputs cached once), a linear head, trained on 80%
 (stratified, seed 0) of the curated rows of <risk_dir> (`semantic.training_examples`); writes the split,
 the adapters and the tuned vectors of the training rows and check sets (holdout4, holdout3, dev) for
@@ -168,6 +169,9 @@ def main() -> None:
             m.text for m in read_dev_set(Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_dev.jsonl")
         ],
     }
+    for extra in sys.argv[4:]:
+        name, path = extra.split("=", 1)
+        sets[name] = [m.text for m in read_dev_set(Path(path))]
     started = time.perf_counter()
     cache = {k: lower_states(bert, tok, v, upto) for k, v in sets.items()}
     print(f"lower states in {time.perf_counter() - started:.0f}s", flush=True)
@@ -176,6 +180,10 @@ def main() -> None:
     train_idx = np.flatnonzero(~val)
     counts = np.bincount(y[train_idx], minlength=3)
     weights = torch.tensor(len(train_idx) / (3 * counts), dtype=torch.float32)
+    with torch.inference_mode():  # the adapters start at zero: these are the frozen encoder's vectors
+        for name, states in cache.items():
+            vecs = [top(bert, states[s0 : s0 + 64], upto).numpy() for s0 in range(0, len(states), 64)]
+            np.save(out_dir / f"base_{name}.npy", np.vstack(vecs))
     opt = torch.optim.AdamW([{"params": params, "lr": LR}, {"params": head.parameters(), "lr": 1e-2}])
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 20) * max(0.0, 1 - s / steps))
     order = random.Random(0)

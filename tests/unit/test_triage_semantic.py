@@ -18,11 +18,13 @@ HOLDOUT2 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_hold
 HOLDOUT3 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout3.jsonl"
 HOLDOUT4 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout4.jsonl"
 HOLDOUT6 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout6.jsonl"
+HOLDOUT7 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout7.jsonl"
 # A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
 # disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
-# holdout6's writer (who never saw this repository) wrote "how do i turn off read receipts on insta", as the
-# blind set had; it was measured with it.
-KNOWN_COINCIDENCES = frozenset({"hold2-0073", "blind-0286"})
+# holdout6's and holdout7's writers (who never saw this repository) both wrote "how do i turn off read receipts
+# on insta", as the blind set had, and holdout7's writer wrote blind-0011's "tror ikk jeg er her imorgen"
+# (urgent; the blind set was tuned on, so production's holdout7 recall is one message kinder). Measured with them.
+KNOWN_COINCIDENCES = frozenset({"hold2-0073", "blind-0286", "blind-0011", "hold6-0124", "hold7-0162"})
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
 
@@ -102,7 +104,9 @@ def test_holdout3_is_no_training_content() -> None:
     assert clash == []
 
 
-@pytest.mark.parametrize("path", [HOLDOUT3, HOLDOUT4, HOLDOUT6], ids=["holdout3", "holdout4", "holdout6"])
+@pytest.mark.parametrize(
+    "path", [HOLDOUT3, HOLDOUT4, HOLDOUT6, HOLDOUT7], ids=["holdout3", "holdout4", "holdout6", "holdout7"]
+)
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
     """holdout4 was written before the fifth pass: no training sentence (examples, negatives, lexicon and veto
     examples, semantic.yml) and no sentence of another triage set may equal one of its sentences."""
@@ -245,3 +249,17 @@ def test_holdout6_at_the_measured_level() -> None:
     assert len(report.urgent_as_none) <= 10, report.urgent_as_none
     assert len(report.none_as_urgent) <= 3, report.none_as_urgent
     assert report.concern_flagged >= 0.82, report.concern_flagged
+
+
+def test_holdout7_at_the_measured_level() -> None:
+    """holdout7 (182: 65 urgent, 55 concern, 62 none; 66% Danish) was written on 2026-12-02 from the taxonomy's
+    definitions alone by a helper who never saw this repository, and measured once on the fifth-pass triage
+    (docs/TRIAGE.md, "Eighth pass"); never tuned on. Floors two messages below the measured figures."""
+    _layered()
+    report = dev_report(triage(), read_dev_set(HOLDOUT7))
+    assert report.total == 182
+    # AVX2 path: recall 0.554 (36/65), 6 urgent judged none, 1 none judged urgent, concern flagged 0.873 (48/55).
+    assert report.recall["urgent"] >= 0.52, report.recall
+    assert len(report.urgent_as_none) <= 8, report.urgent_as_none
+    assert len(report.none_as_urgent) <= 3, report.none_as_urgent
+    assert report.concern_flagged >= 0.83, report.concern_flagged
