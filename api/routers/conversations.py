@@ -76,7 +76,7 @@ class LanguageChoice(BaseModel):
     lang: Literal["da", "en"]
 
 
-@router.post("", response_model=ConversationCreated)
+@router.post("", response_model=ConversationCreated, response_model_exclude_defaults=True)  # "returning" only when true
 async def create_conversation(
     request: Request, state: StateDep, body: NewConversation | None = None
 ) -> ConversationCreated:
