@@ -3,6 +3,7 @@ misses, and the measured level on the untouched holdout2 (tests/data/triage_hold
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +20,17 @@ HOLDOUT3 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_hold
 HOLDOUT4 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout4.jsonl"
 HOLDOUT6 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout6.jsonl"
 HOLDOUT7 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout7.jsonl"
+HOLDOUT8 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout8.jsonl"
 # A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
 # disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
 # holdout6's and holdout7's writers (who never saw this repository) both wrote "how do i turn off read receipts
 # on insta", as the blind set had, and holdout7's writer wrote blind-0011's "tror ikk jeg er her imorgen"
 # (urgent; the blind set was tuned on, so production's holdout7 recall is one message kinder). Measured with them.
-KNOWN_COINCIDENCES = frozenset({"hold2-0073", "blind-0286", "blind-0011", "hold6-0124", "hold7-0162"})
+# holdout8's writer wrote "ville ønske jeg aldrig var blevet født" (concern), word for word a Danish training example.
+# It also wrote dev-0154's "everyone would be better off without me honestly".
+KNOWN_COINCIDENCES = frozenset(
+    {"hold2-0073", "blind-0286", "blind-0011", "hold6-0124", "hold7-0162", "hold8-0167", "dev-0154"}
+)
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
 
@@ -105,7 +111,9 @@ def test_holdout3_is_no_training_content() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [HOLDOUT3, HOLDOUT4, HOLDOUT6, HOLDOUT7], ids=["holdout3", "holdout4", "holdout6", "holdout7"]
+    "path",
+    [HOLDOUT3, HOLDOUT4, HOLDOUT6, HOLDOUT7, HOLDOUT8],
+    ids=["holdout3", "holdout4", "holdout6", "holdout7", "holdout8"],
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
     """holdout4 was written before the fifth pass: no training sentence (examples, negatives, lexicon and veto
@@ -114,7 +122,7 @@ def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(pa
     norm = Normaliser(t.content.emoji, t.content.words)
     ours = _all_training_sentences()
     mine = {norm(m.text).text.strip(): m.id for m in read_dev_set(path)}
-    assert [i for text, i in mine.items() if text in ours] == []
+    assert [i for text, i in mine.items() if text in ours and i not in KNOWN_COINCIDENCES] == []
     data = path.parent
     for other in sorted(data.glob("triage_*.jsonl")):
         if other != path:
@@ -236,30 +244,44 @@ def test_holdout4_at_the_measured_level() -> None:
     assert report.concern_flagged >= 0.80, report.concern_flagged
 
 
-def test_holdout6_at_the_measured_level() -> None:
-    """holdout6 (217: 76 urgent, 58 concern, 83 none; 65% Danish) was written on 2026-12-02 from the taxonomy's
-    definitions alone by a helper who never saw this repository, kept outside it, and measured once on the
-    fifth-pass triage (docs/TRIAGE.md, "Fresh hold-out 6"); never tuned on. Floors two messages below the
-    measured figures, not the product goal."""
-    _layered()
-    report = dev_report(triage(), read_dev_set(HOLDOUT6))
-    assert report.total == 217
-    # AVX2 path: recall 0.632 (48/76), 8 urgent judged none, 1 none judged urgent, concern flagged 0.862 (50/58).
-    assert report.recall["urgent"] >= 0.60, report.recall
-    assert len(report.urgent_as_none) <= 10, report.urgent_as_none
-    assert len(report.none_as_urgent) <= 3, report.none_as_urgent
-    assert report.concern_flagged >= 0.82, report.concern_flagged
+@dataclass(frozen=True)
+class FreshHoldout:
+    """A hold-out written on 2026-12-02 from the taxonomy's definitions alone by a helper who never saw this
+    repository, kept outside it until measured once on the fifth-pass triage (docs/TRIAGE.md); never tuned on.
+    Figures are the AVX2 path's; floors sit at least two messages below them, not at the product goal."""
+
+    path: Path
+    total: int
+    measured: str  # what was measured once, for the reader
+    min_urgent_recall: float
+    max_urgent_as_none: int
+    max_none_as_urgent: int
+    min_concern_flagged: float
 
 
-def test_holdout7_at_the_measured_level() -> None:
-    """holdout7 (182: 65 urgent, 55 concern, 62 none; 66% Danish) was written on 2026-12-02 from the taxonomy's
-    definitions alone by a helper who never saw this repository, and measured once on the fifth-pass triage
-    (docs/TRIAGE.md, "Eighth pass"); never tuned on. Floors two messages below the measured figures."""
+FRESH_HOLDOUTS = {
+    # 217: 76 urgent, 58 concern, 83 none; 65% Danish ("Fresh hold-out 6").
+    "holdout6": FreshHoldout(
+        HOLDOUT6, 217, "recall 0.632 (48/76), 8 urgent->none, 1 none->urgent, concern 50/58", 0.60, 10, 3, 0.82
+    ),
+    # 182: 65 urgent, 55 concern, 62 none; 66% Danish ("Eighth pass").
+    "holdout7": FreshHoldout(
+        HOLDOUT7, 182, "recall 0.554 (36/65), 6 urgent->none, 1 none->urgent, concern 48/55", 0.52, 8, 3, 0.83
+    ),
+    # 210: 75 urgent, 65 concern, 70 none; 68% Danish ("Ninth pass").
+    "holdout8": FreshHoldout(
+        HOLDOUT8, 210, "recall 0.627 (47/75), 7 urgent->none, 0 none->urgent, concern 58/65", 0.60, 9, 2, 0.86
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FRESH_HOLDOUTS))
+def test_fresh_holdout_at_the_measured_level(name: str) -> None:
+    holdout = FRESH_HOLDOUTS[name]
     _layered()
-    report = dev_report(triage(), read_dev_set(HOLDOUT7))
-    assert report.total == 182
-    # AVX2 path: recall 0.554 (36/65), 6 urgent judged none, 1 none judged urgent, concern flagged 0.873 (48/55).
-    assert report.recall["urgent"] >= 0.52, report.recall
-    assert len(report.urgent_as_none) <= 8, report.urgent_as_none
-    assert len(report.none_as_urgent) <= 3, report.none_as_urgent
-    assert report.concern_flagged >= 0.83, report.concern_flagged
+    report = dev_report(triage(), read_dev_set(holdout.path))
+    assert report.total == holdout.total
+    assert report.recall["urgent"] >= holdout.min_urgent_recall, (holdout.measured, report.recall)
+    assert len(report.urgent_as_none) <= holdout.max_urgent_as_none, (holdout.measured, report.urgent_as_none)
+    assert len(report.none_as_urgent) <= holdout.max_none_as_urgent, (holdout.measured, report.none_as_urgent)
+    assert report.concern_flagged >= holdout.min_concern_flagged, (holdout.measured, report.concern_flagged)
