@@ -133,6 +133,10 @@ class OpeningsReport:
     slot_right: Counter[str] = field(default_factory=Counter)
     slot_total_extractor: Counter[str] = field(default_factory=Counter)
     slot_right_extractor: Counter[str] = field(default_factory=Counter)
+    slot_total_right_flow: int = 0  # the flow's slots in openings whose flow the stack started
+    slot_right_right_flow: int = 0
+    slots_lost_by_stack: int = 0  # right flow, the extractor reads the value, the stack did not keep it
+    slots_outside_the_flow: int = 0  # labelled, but the flow neither asks nor uses them: not scored
     turns: list[int] = field(default_factory=list)
     flow_confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     by_lang: dict[str, list[int]] = field(default_factory=dict)  # lang -> [right, total]
@@ -160,6 +164,9 @@ class OpeningsReport:
             "slot_accuracy_extractor_all": rate(
                 sum(self.slot_right_extractor.values()), sum(self.slot_total_extractor.values())
             ),
+            "slot_accuracy_stack_right_flow_all": rate(self.slot_right_right_flow, self.slot_total_right_flow),
+            "slots_lost_by_stack": self.slots_lost_by_stack,
+            "slots_outside_the_flow": self.slots_outside_the_flow,
             "turns_to_card_mean_right_flow": round(statistics.mean(self.turns), 2) if self.turns else None,
             "turns_to_card_max_right_flow": max(self.turns) if self.turns else None,
             "card_within_4_turns": rate(reached, self.flows),
@@ -168,6 +175,10 @@ class OpeningsReport:
 
 
 def score_openings(items: Sequence[Opening], turns: Sequence[FirstTurn]) -> OpeningsReport:
+    """Slots: only the expected flow's own slots (FLOW_SLOTS) are scored, for the stack and the extractor alike
+    (a labelled slot the flow neither asks nor uses is counted in `slots_outside_the_flow`). On the stack a slot
+    is right only when the right flow started; `slot_accuracy_stack_right_flow_all` and `slots_lost_by_stack`
+    separate what the stack loses from what the routing loses."""
     from knowledge.card_answers import extract_answers
 
     report = OpeningsReport()
@@ -192,11 +203,20 @@ def score_openings(items: Sequence[Opening], turns: Sequence[FirstTurn]) -> Open
             report.turns.append(turns_to_card(turn))
         extracted = extract_answers(item.text)  # the extractor alone, as it reads a first message
         for slot, value in item.slots.items():
-            report.slot_total[slot] += 1
+            if slot not in FLOW_SLOTS[item.target]:
+                report.slots_outside_the_flow += 1  # e.g. the platform of a scam: never asked, the card has no use
+                continue
             value = comparable(slot, value) or value
-            report.slot_right[slot] += right and comparable(slot, turn.answers.get(slot)) == value
+            kept = right and comparable(slot, turn.answers.get(slot)) == value
+            read = comparable(slot, extracted.get(slot)) == value
+            report.slot_total[slot] += 1
+            report.slot_right[slot] += kept
             report.slot_total_extractor[slot] += 1
-            report.slot_right_extractor[slot] += comparable(slot, extracted.get(slot)) == value
+            report.slot_right_extractor[slot] += read
+            if right:
+                report.slot_total_right_flow += 1
+                report.slot_right_right_flow += kept
+                report.slots_lost_by_stack += read and not kept
     return report
 
 
@@ -213,8 +233,13 @@ def kb_question(raw: dict[str, Any]) -> KbQuestion:
     topic = raw.get("topic")
     topic = None if topic is None or str(topic).strip().lower() in OUT_OF_SCOPE else str(topic)
     lang = raw.get("lang")
-    return KbQuestion(str(raw.get("id")), str(raw["text"]), str(lang) if lang else None, topic,
-                      tuple(str(a) for a in raw.get("articles") or ()))
+    return KbQuestion(
+        str(raw.get("id")),
+        str(raw["text"]),
+        str(lang) if lang else None,
+        topic,
+        tuple(str(a) for a in raw.get("articles") or ()),
+    )
 
 
 def article_slug(article_id: str) -> str:

@@ -59,25 +59,44 @@ def test_every_situation_article_exists() -> None:
 
 
 def test_evaluation_names_map_to_the_repos() -> None:
-    item = opening({"id": "x", "text": "t", "lang": "da", "expect": "flow:nude-images",
-                    "slots": {"age_band": "under18", "status": "online", "platform": "messenger"}})
+    item = opening(
+        {
+            "id": "x",
+            "text": "t",
+            "lang": "da",
+            "expect": "flow:nude-images",
+            "slots": {"age_band": "under18", "status": "online", "platform": "messenger"},
+        }
+    )
     assert (item.kind, item.target) == ("flow", "nude_images")
     assert item.slots == {"card_age": "under_18", "card_image_status": "online", "card_platform": "facebook"}
-    assert opening({"id": "y", "text": "t", "expect": "flow:grooming", "slots": {"meeting": "planned_later"}}).slots == {
-        "card_meeting": "later"}
+    assert opening(
+        {"id": "y", "text": "t", "expect": "flow:grooming", "slots": {"meeting": "planned_later"}}
+    ).slots == {"card_meeting": "later"}
     assert comparable("card_platform", "roblox") == "other"
 
 
 def test_scoring_counts_flow_article_slots_and_turns() -> None:
     items = [
-        opening({"id": "a", "text": "nogen har lagt mit nøgenbillede på insta, jeg er 15", "lang": "da",
-                 "expect": "flow:nude-images", "slots": {"platform": "instagram", "age_band": "under18"}}),
+        opening(
+            {
+                "id": "a",
+                "text": "nogen har lagt mit nøgenbillede på insta, jeg er 15",
+                "lang": "da",
+                "expect": "flow:nude-images",
+                "slots": {"platform": "instagram", "age_band": "under18"},
+            }
+        ),
         opening({"id": "b", "text": "hvad er sextortion", "lang": "da", "expect": "article:sextortion"}),
         opening({"id": "c", "text": "min snap er hacket", "lang": "en", "expect": "flow:hacked-account"}),
     ]
     turns = [
-        FirstTurn("nude_images", {"card_platform": "instagram", "card_age": "under_18", "card_image_status": "online"},
-                  True, reply="flow"),
+        FirstTurn(
+            "nude_images",
+            {"card_platform": "instagram", "card_age": "under_18", "card_image_status": "online"},
+            True,
+            reply="flow",
+        ),
         FirstTurn(article_topic="sextortion", article_id="sextortion-dont-pay-da", reply="article"),
         FirstTurn(article_topic="privacy-security", article_id="hacked-account-da", reply="article"),
     ]
@@ -88,21 +107,67 @@ def test_scoring_counts_flow_article_slots_and_turns() -> None:
     assert turns_to_card(FirstTurn("hacked_account", {"card_platform": "snapchat"}, reply="flow")) == 2
 
 
+def test_slot_accuracy_scores_only_the_flows_own_slots_and_separates_routing_from_slot_loss() -> None:
+    """The stack and the extractor are scored on the same slots: a scam's platform is neither asked nor used by the
+    scam flow, so it is not counted against the stack; a slot missed because the flow was wrong is a routing miss,
+    not a slot the stack lost."""
+    items = [
+        opening(
+            {
+                "id": "a",
+                "text": "en på snap fik mig til at overføre 200 kr",
+                "lang": "da",
+                "expect": "flow:scam",
+                "slots": {"given": "money", "platform": "snapchat"},
+            }
+        ),
+        opening(
+            {
+                "id": "b",
+                "text": "nogen på insta truer med at dele mine billeder",
+                "lang": "da",
+                "expect": "flow:sextortion",
+                "slots": {"platform": "instagram"},
+            }
+        ),
+    ]
+    turns = [
+        FirstTurn("scam", {"card_given": "money"}, True, reply="flow"),
+        FirstTurn("nude_images", {"card_platform": "instagram"}, reply="flow"),  # the wrong flow
+    ]
+    figures = score_openings(items, turns).as_dict()
+    assert figures["slot_accuracy_stack_all"] == 0.5 and figures["slot_accuracy_extractor_all"] == 1.0
+    assert figures["slots_outside_the_flow"] == 1
+    assert figures["slot_accuracy_stack"] == {"card_given": 1.0, "card_platform": 0.0}
+    assert figures["slot_accuracy_extractor"] == {"card_given": 1.0, "card_platform": 1.0}
+    assert figures["slot_accuracy_stack_right_flow_all"] == 1.0 and figures["slots_lost_by_stack"] == 0
+    lost = score_openings(items[:1], [FirstTurn("scam", {}, reply="flow")]).as_dict()
+    assert lost["slots_lost_by_stack"] == 1 and lost["slot_accuracy_stack_right_flow_all"] == 0.0
+
+
 def test_dev_openings_are_well_formed_and_two_thirds_danish() -> None:
     lines = read_lines(DEV_OPENINGS)
     items = [opening(raw) for raw in lines]
     assert len(items) >= 60 and len({i.id for i in items}) == len(items)
     assert sum(i.lang == "da" for i in items) / len(items) >= 0.66
-    assert {i.target for i in items if i.kind == "flow"} == {"nude_images", "sextortion", "hacked_account",
-                                                             "cyberbullying", "grooming", "scam"}
+    assert {i.target for i in items if i.kind == "flow"} == {
+        "nude_images",
+        "sextortion",
+        "hacked_account",
+        "cyberbullying",
+        "grooming",
+        "scam",
+    }
     assert all(json.loads(json.dumps(raw)) == raw for raw in lines)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("min ex har lagt mine nudes ud på snap og jeg er kun 14",
-         {"card_platform": "snapchat", "card_age": "under_18", "card_image_status": "online"}),
+        (
+            "min ex har lagt mine nudes ud på snap og jeg er kun 14",
+            {"card_platform": "snapchat", "card_age": "under_18", "card_image_status": "online"},
+        ),
         ("der går et nøgenbillede af mig rundt", {"card_image_status": "online"}),
         ("nogen har skiftet telefonnummeret på min tiktok", {"card_platform": "tiktok", "card_contact_changed": "yes"}),
         ("de tog pengene men jeg fik intet", {"card_given": "money"}),
