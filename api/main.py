@@ -136,9 +136,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     except RedisError as exc:  # Redis down at start: the refresher retries; the safety path still serves
         log.warning("rate salt: redis error %s", type(exc).__name__)
     salt_refresher = asyncio.create_task(salt.refresh_forever(redis))
-    # Once Rasa and the action server are warmed: one throwaway turn through the whole path before /readyz says
-    # "ready", and again after either restarts (api/services/first_turn.py).
-    warm_turn = asyncio.create_task(keep_warm(app.state.lyt))
+    # Once Rasa and the action server are warmed: one throwaway turn through the whole path, then one throwaway
+    # conversation through this app's own HTTP routes, before /readyz says "ready", and again after either
+    # restarts (api/services/first_turn.py, api/services/first_http_turn.py).
+    warm_turn = asyncio.create_task(keep_warm(app.state.lyt, app=app))
     # Urgent-wait alerts (webhook, youth notice) and live queue positions: in every replica (claims dedupe).
     app.state.live_safety = start_live_safety(settings, redis, queue, hub, app.state.lyt.opening_hours)
     release_free_heap()

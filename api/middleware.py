@@ -11,6 +11,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.metrics import LATENCY, REQUESTS
+from api.services.first_http_turn import is_warm_up
 
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
@@ -56,7 +57,7 @@ class ObserveMiddleware:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            route = scope.get("route")
-            path = getattr(route, "path", "unmatched")
-            REQUESTS.labels(path, str(status_code)).inc()
-            LATENCY.labels(path).observe(time.perf_counter() - started)
+            if not is_warm_up(scope):  # not the gateway's own warm-up requests (api/services/first_http_turn.py)
+                path = getattr(scope.get("route"), "path", "unmatched")
+                REQUESTS.labels(path, str(status_code)).inc()
+                LATENCY.labels(path).observe(time.perf_counter() - started)

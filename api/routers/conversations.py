@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 from redis.exceptions import RedisError
 
 from api import redis_keys
+from api.client_address import SharedSalt
 from api.copy import text as copy
 from api.deps import AfterEventId, ConversationId, StateDep, YouthConversation, authenticate_youth, bearer_token
 from api.routers import return_codes as return_code_routes
@@ -30,6 +31,7 @@ from api.services.events import (
     valid_event_id,
     youth_events,
 )
+from api.services.first_http_turn import is_warm_up
 from api.services.messages import RateLimited, handle_youth_message, queue_event, storage_unavailable
 from api.services.queue import QueueError
 from api.services.queue_push import QueuePositionPusher
@@ -38,6 +40,7 @@ from api.services.socket_auth import CLOSE_UNAUTHENTICATED, read_auth_token, sen
 from api.services.socket_slots import CLOSE_TOO_MANY_SOCKETS
 
 MESSAGE_BUCKET_PREFIX = "msg:"
+CONVERSATION_BUCKET_PREFIX = "conv:"
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 MAX_MESSAGE_CHARS = 2000
 TYPING_INTERVAL_SECONDS = 1.5
@@ -76,13 +79,18 @@ class LanguageChoice(BaseModel):
     lang: Literal["da", "en"]
 
 
+def conversation_rate_bucket(hasher: SharedSalt, client_address: str) -> str:
+    """The per-address rate bucket of new conversations (the address itself is never kept, only its HMAC)."""
+    return CONVERSATION_BUCKET_PREFIX + hasher.hash(client_address)
+
+
 @router.post("", response_model=ConversationCreated, response_model_exclude_defaults=True)  # "returning" only when true
 async def create_conversation(
     request: Request, state: StateDep, body: NewConversation | None = None
 ) -> ConversationCreated:
     lang: str = body.lang if body else "da"
     client_ip = request.client.host if request.client else "unknown"
-    bucket = "conv:" + request.app.state.ip_hasher.hash(client_ip)
+    bucket = conversation_rate_bucket(request.app.state.ip_hasher, client_ip)
     if not await ratelimit.hit(state.redis, bucket, state.settings.conversations_per_ip_hour, 3600):
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many new conversations; try again later")
     ttl = state.settings.conversation_ttl_seconds
@@ -91,7 +99,8 @@ async def create_conversation(
         earlier = await return_code_routes.redeem_for_source(request, state, body.return_code)
         fields, earlier_lang = await returning_fields(state.redis, earlier)
         lang = lang if "lang" in body.model_fields_set else earlier_lang  # the earlier chat's language by default
-    cid, token = await convs.create_conversation(state.redis, lang, ttl)
+    # The gateway's own warm-up conversation (api/services/first_http_turn.py) is not counted in the day's chart.
+    cid, token = await convs.create_conversation(state.redis, lang, ttl, count=not is_warm_up(request.scope))
     if fields:
         await convs.update_conversation(state.redis, cid, ttl, **fields)
     return ConversationCreated(conversation_id=cid, token=token, lang=lang, returning=bool(fields))

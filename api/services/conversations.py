@@ -67,8 +67,9 @@ class WrongToken(Exception):
     pass
 
 
-async def create_conversation(redis: Redis, lang: str, ttl_seconds: int) -> tuple[str, str]:
-    """A new anonymous conversation; returns (conversation_id, token). Only a hash of the token is kept."""
+async def create_conversation(redis: Redis, lang: str, ttl_seconds: int, count: bool = True) -> tuple[str, str]:
+    """A new anonymous conversation; returns (conversation_id, token). Only a hash of the token is kept.
+    `count=False` (the gateway's own warm-up conversation only): not counted in the day's statistics."""
     cid = uuid.uuid4().hex
     token = secrets.token_urlsafe(32)  # 256 random bits
     now_ms = int(time.time() * 1000)
@@ -86,10 +87,10 @@ async def create_conversation(redis: Redis, lang: str, ttl_seconds: int) -> tupl
             },
         )
         pipe.expire(key, ttl_seconds)
-        # An aggregate count per hour for the supervisor's chart: no id, no content.
-        day_key = redis_keys.day_stats(time.strftime("%Y%m%d"))
-        pipe.hincrby(day_key, f"conv:{time.strftime('%H')}", 1)
-        pipe.expire(day_key, redis_keys.DAY_STATS_TTL_SECONDS)
+        if count:  # an aggregate count per hour for the supervisor's chart: no id, no content
+            day_key = redis_keys.day_stats(time.strftime("%Y%m%d"))
+            pipe.hincrby(day_key, f"conv:{time.strftime('%H')}", 1)
+            pipe.expire(day_key, redis_keys.DAY_STATS_TTL_SECONDS)
         await pipe.execute()
     return cid, token
 

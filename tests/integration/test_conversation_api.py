@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import httpx
@@ -150,3 +151,20 @@ def test_too_many_messages_get_429_and_store_nothing(
     assert refused.status_code == 429 and "wait" in refused.json()["detail"]
     assert redis_client.xlen(redis_keys.events(cid)) == stored_before
     assert not redis_client.hexists(redis_keys.idempotency(cid), "f" * 32)  # it may be sent again later
+
+
+def test_a_new_conversation_is_counted_in_the_day_chart_whatever_headers_it_sends(
+    gateway: Gateway, redis_client: redis.Redis
+) -> None:
+    """Only the gateway's in-process warm-up conversation is left out of the chart (api/services/first_http_turn.py,
+    an ASGI scope key): no header a client sends can do that."""
+    day = redis_keys.day_stats(time.strftime("%Y%m%d"))
+
+    def counted() -> int:
+        return sum(int(v) for k, v in redis_client.hgetall(day).items() if k.startswith("conv:"))
+
+    before = counted()
+    headers = {"lyt.warm_up": "true", "lyt-warm-up": "true", "x-lyt-warm-up": "1"}
+    response = httpx.post(f"{gateway.url}/api/v1/conversations", json={"lang": "da"}, headers=headers)
+    assert response.status_code == 200
+    assert counted() == before + 1

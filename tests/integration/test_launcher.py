@@ -137,6 +137,11 @@ def wait_gone(processes: list[psutil.Process], timeout: float = 10.0) -> list[ps
     return [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
 
 
+def conversations_counted_today(client: redis.Redis) -> int:
+    day = client.hgetall(redis_keys.day_stats(time.strftime("%Y%m%d")))
+    return sum(int(value) for name, value in day.items() if name.startswith("conv:"))
+
+
 def assert_ready_only_when_warmed(observed: list[dict[str, Any]]) -> None:
     for body in observed:
         if "components" in body and set(body["components"].values()) != {"warmed"}:
@@ -154,6 +159,8 @@ def launch(
 ) -> Iterator[Launch]:
     if not MODEL.exists():
         pytest.fail("no trained model at var/models/lyt.tar.gz: run `make model` (make test does)")
+    with redis.Redis.from_url(redis_server.url) as client:
+        client.flushdb()  # a fresh Redis (as `redis_client` gives each test): what the launch leaves is its own
     started = start_launcher(tmp_path_factory.mktemp("launcher"), redis_server.url, ports, "first")
     try:
         started.wait_ready()
@@ -258,7 +265,9 @@ def test_ready_only_after_a_warm_up_turn_through_rasa_and_the_action_server_that
 ) -> None:
     """The gateway's throwaway knowledge question (api/services/first_turn.py) went gateway -> Rasa's REST
     webhook -> the action server's knowledge search and back (it counts as warmed only with an answer from the
-    search) before the stack said ready, and left no key, queue entry or conversation behind."""
+    search) before the stack said ready, and left no key, queue entry or conversation behind. Then one throwaway
+    conversation through the gateway's own HTTP routes in-process (api/services/first_http_turn.py): created,
+    asked, deleted, leaving only the tombstone a delete leaves (with its TTL) and not counted in the day's chart."""
     assert launch.observed[-1]["components"]["gateway.first_turn"] == "warmed"
     for body in launch.observed:  # never ready without it; never started before the others were warmed
         if body.get("components", {}).get("gateway.first_turn") == "warmed":
@@ -270,6 +279,20 @@ def test_ready_only_after_a_warm_up_turn_through_rasa_and_the_action_server_that
         assert list(client.scan_iter(match=f"*{SENDER_PREFIX}*")) == []
         assert list(client.scan_iter(match=redis_keys.rasa_tracker(SENDER_PREFIX + "*"))) == []
         assert not any(member.startswith(SENDER_PREFIX) for member in client.zrange(redis_keys.QUEUE, 0, -1))
+        keys = set(client.scan_iter())
+        leftovers = [
+            key
+            for key in keys
+            if key.startswith((redis_keys.conversation(""), "rasa:tracker:", redis_keys.rate_limit("")))
+            or "lyt-warmup" in key
+        ]
+        assert leftovers == [], leftovers  # no conversation hash, events (transcript), tracker or rate counter
+        assert client.zcard(redis_keys.QUEUE) == 0 and client.zcard(redis_keys.QUEUE_LEASES) == 0
+        assert client.zcard(redis_keys.KB_GAPS) == 0
+        tombstones = [key for key in keys if key.startswith(f"{redis_keys.PREFIX}:deleted:")]
+        assert len(tombstones) == 1, tombstones  # what every "delete my chat" leaves ...
+        assert 0 < client.ttl(tombstones[0]) <= redis_keys.DELETED_TTL_SECONDS  # ... for 15 minutes
+        assert conversations_counted_today(client) == 0  # the supervisor's chart did not count it
 
 
 def test_every_service_binds_loopback_only(launch: Launch) -> None:
