@@ -171,7 +171,7 @@ class Triage:
             follow_up = any(regex.search(norms[i].text) for _, regex in self.matcher.context)
             idiom_only = matches[i].level == "none" and bool(matches[i].vetoes)  # as for the classifier
             if level == "urgent" and (follow_up or idiom_only):
-                level = result.level
+                level = max_level(result.level, "concern")  # at most concern alone, never below what it had
             if level == result.level:
                 continue
             p = verdict.probabilities
