@@ -82,7 +82,7 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test: setup model kb triage browser-deps lint rasa-validate rasa-test
-	$(APP_VENV)/bin/pytest -q tests
+	$(APP_VENV)/bin/pytest -q --durations=25 tests
 
 bench: setup model kb triage
 	$(APP_PY) -m bench.run_all

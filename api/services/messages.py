@@ -28,6 +28,7 @@ from api.copy import text as copy
 from api.services import conversations as convs
 from api.services import ratelimit, risk_view, safety_question, waiting_room
 from api.services.action_cards import remember_cards
+from api.services.article_feedback import record_feedback
 from api.services.articles import article_catalogue
 from api.services.card_risk import MEETING_REASON, card_floor, floored, with_flow_floor
 from api.services.emergency import keep_if_urgent
@@ -35,7 +36,6 @@ from api.services.events import (
     Event,
     add_publish,
     append_events,
-    bot_event,
     read_events,
     risk_event,
     system_event,
@@ -248,7 +248,7 @@ async def _bot_turn(
     if command in ("/ask_human", "/handoff"):
         return await _handoff(state, conv, level, lang)
     if command.startswith("/feedback"):
-        return await _feedback(state, command, lang)
+        return await record_feedback(state, command, lang)
     try:
         responses = await (rasa_call or _ask_rasa(state, conv, stored_text, lang))
     except RasaUnavailable as exc:
@@ -271,7 +271,9 @@ async def _bot_turn(
             floors.append(floor)
     if reply.card_question or conv.card_question:  # the flow question the next message answers, if any
         question, key = reply.card_question, redis_keys.conversation(conv.cid)
-        later.append(lambda pipe: pipe.hset(key, "card_question", question) if question else pipe.hdel(key, "card_question"))
+        later.append(
+            lambda pipe: pipe.hset(key, "card_question", question) if question else pipe.hdel(key, "card_question")
+        )
     if reply.gap_kind:
         gap = stored_text.strip().lower()[:300]
         ttl = state.settings.conversation_ttl_seconds
@@ -353,21 +355,6 @@ async def queue_event(state: AppState, cid: str, lang: str) -> Event:
         "eta_text": eta_text(status.eta_seconds, lang),
         "text": f"{copy('queue_position', lang, position=status.position)} {eta_text(status.eta_seconds, lang)}",
     }
-
-
-async def _feedback(state: AppState, command: str, lang: str) -> list[Event]:
-    try:
-        data: dict[str, Any] = json.loads(command[len("/feedback") :] or "{}")
-    except ValueError:
-        data = {}
-    article = str(data.get("article", ""))
-    helpful = "yes" if str(data.get("helpful", "")).lower() in ("yes", "ja", "true", "1") else "no"
-    if article in article_catalogue():  # a known article id only: never text the young person typed
-        async with state.redis.pipeline(transaction=False) as pipe:
-            pipe.hincrby(redis_keys.KB_FEEDBACK, f"{article}:{helpful}", 1)
-            pipe.expire(redis_keys.KB_FEEDBACK, state.settings.conversation_ttl_seconds)
-            await pipe.execute()
-    return [bot_event(copy("feedback_thanks", lang))]
 
 
 def storage_unavailable(state: AppState, raw_text: str) -> JSONResponse:
