@@ -21,6 +21,7 @@ HOLDOUT4 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_hold
 HOLDOUT6 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout6.jsonl"
 HOLDOUT7 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout7.jsonl"
 HOLDOUT8 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout8.jsonl"
+HOLDOUT9 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout9.jsonl"
 # A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
 # disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
 # holdout6's and holdout7's writers (who never saw this repository) both wrote "how do i turn off read receipts
@@ -28,8 +29,12 @@ HOLDOUT8 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_hold
 # (urgent; the blind set was tuned on, so production's holdout7 recall is one message kinder). Measured with them.
 # holdout8's writer wrote "ville ønske jeg aldrig var blevet født" (concern), word for word a Danish training example.
 # It also wrote dev-0154's "everyone would be better off without me honestly".
+# holdout9's writer wrote the same "ville ønske jeg aldrig var blevet født", and "vil ikk leve længere" (a training
+# example once normalised), and three everyday or concern lines that holdout3, 6 and 8 also hold word for word
+# ("how do i tell my parents i want to quit football", "...everyone would be better off without me"). Measured with them.
 KNOWN_COINCIDENCES = frozenset(
     {"hold2-0073", "blind-0286", "blind-0011", "hold6-0124", "hold7-0162", "hold8-0167", "dev-0154"}
+    | {"hold9-0074", "hold9-0134", "hold9-0055", "hold9-0161", "hold3-0139", "hold6-0021"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
@@ -140,8 +145,8 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [HOLDOUT3, HOLDOUT4, HOLDOUT6, HOLDOUT7, HOLDOUT8],
-    ids=["holdout3", "holdout4", "holdout6", "holdout7", "holdout8"],
+    [HOLDOUT3, HOLDOUT4, HOLDOUT6, HOLDOUT7, HOLDOUT8, HOLDOUT9],
+    ids=["holdout3", "holdout4", "holdout6", "holdout7", "holdout8", "holdout9"],
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
     """holdout4 was written before the fifth pass: no training sentence (examples, negatives, lexicon and veto
@@ -299,6 +304,10 @@ FRESH_HOLDOUTS = {
     # 210: 75 urgent, 65 concern, 70 none; 68% Danish ("Ninth pass").
     "holdout8": FreshHoldout(
         HOLDOUT8, 210, "recall 0.627 (47/75), 7 urgent->none, 0 none->urgent, concern 58/65", 0.60, 9, 2, 0.86
+    ),
+    # 180: 65 urgent, 55 concern, 60 none; 68% Danish ("Ninth pass"; measured with the blocked-urgent fix).
+    "holdout9": FreshHoldout(
+        HOLDOUT9, 180, "recall 0.677 (44/65), 3 urgent->none, 0 none->urgent, concern 52/55", 0.64, 5, 2, 0.90
     ),
 }
 
