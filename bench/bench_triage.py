@@ -8,7 +8,9 @@
 * batched: `Triage.judge_many()` in batches of 32 and 256, reported per message;
 * train: `Triage.load()` on a cold cache: the classifier, plus the semantic head (embedding every training
   example, 5 out-of-fold classifiers) unless LYT_TRIAGE_SEMANTIC=0 (what `lyt triage build` does);
-* load: `Triage.load()` with the classifier cached.
+* load: `Triage.load()` with the classifier cached;
+* RSS: what triage adds to a process, measured in a fresh interpreter: VmRSS after importing the triage
+  package, then after `Triage.load()` from the built cache (var/triage, `make triage`) and one judgement.
 Target: p95 <= 15 ms per message. Benchmarks report; they never fail on speed.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -66,6 +69,26 @@ def batched(triage: Triage, texts: list[str], rounds: int, size: int) -> dict[st
     return {"batch": size, "per_message": summary(per_message), "messages_per_s": round(1000 / total_ms, 1)}
 
 
+RSS_PROBE = """
+import re
+def rss():
+    return int(re.search(r"VmRSS:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) / 1024
+from knowledge.triage import Triage
+before = rss()
+triage = Triage.load()
+triage.judge("hvordan får jeg bedre søvn om natten når jeg ligger og tænker")  # semantic layer runs too
+print(round(before, 1), round(rss(), 1))
+"""
+
+
+def rss_added() -> dict[str, float]:
+    """VmRSS (MB) of a fresh interpreter after importing triage, and after loading it and judging once."""
+    repo = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", RSS_PROBE], cwd=repo, capture_output=True, text=True, check=True)
+    before, after = (float(x) for x in out.stdout.split()[-2:])
+    return {"rss_imported_mb": before, "rss_loaded_mb": after, "rss_added_mb": round(after - before, 1)}
+
+
 def measure(rounds: int = 3, texts: list[str] | None = None) -> dict[str, Any]:
     texts = texts if texts is not None else [m.text for m in read_dev_set(dev_set_path())]
     results: dict[str, Any] = {"messages": len(texts), "load_average_before": round(os.getloadavg()[0], 2)}
@@ -79,6 +102,7 @@ def measure(rounds: int = 3, texts: list[str] | None = None) -> dict[str, Any]:
     results["single"] = single(triage, texts, rounds)
     results["single_with_history"] = single(triage, texts, rounds, HISTORY)
     results["batched"] = [batched(triage, texts, rounds, size) for size in (32, 256)]
+    results.update(rss_added())
     results["load_average_after"] = round(os.getloadavg()[0], 2)
     results["target_p95_ms"] = TARGET_P95_MS
     results["meets_target"] = results["single_with_history"]["wall"]["p95_ms"] <= TARGET_P95_MS
@@ -102,6 +126,10 @@ def print_figures(results: dict[str, Any]) -> None:
         print(_row(f"batch {row['batch']} per message", row["per_message"]) + f"  {row['messages_per_s']} msg/s")
     print(f"target p95 <= {results['target_p95_ms']} ms: {'met' if results['meets_target'] else 'NOT met'}")
     print(f"train {results['train_s']} s; load with cached classifier {results['load_cached_s']} s")
+    print(
+        f"RSS {results['rss_imported_mb']} MB after import, {results['rss_loaded_mb']} MB loaded and judging: "
+        f"triage adds {results['rss_added_mb']} MB"
+    )
 
 
 def main() -> None:
