@@ -119,6 +119,7 @@ async def conversation_detail(
     if after is not None and not valid_event_id(after):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "after must be an event id")
     summary["events"] = for_counsellor(await read_events(state.redis, conversation_id, after))
+    summary["review_marks"] = await reviews.message_marks(state.redis, conversation_id)  # issue 18: after reload
     return summary
 
 

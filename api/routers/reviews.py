@@ -4,8 +4,11 @@
 supervisor included): `{"event_id", "kind": "missed" | "false_alarm", "level"?, "reason"}` marks one youth
 message of the transcript. "missed" needs a level above the one triage gave that message (default: one above),
 "false_alarm" one below (default: none); otherwise 422. 404 when the id is not a youth message of this chat,
-409 when it was marked already. It stores a review item (api/services/reviews.py) and counts the correction
-in its ISO week; the conversation's own level is left as it is (`POST …/risk` changes that).
+409 `{"detail": {"reason": "marked_already", "kind", "message"}}` when it was marked already (and no second
+item). It stores a review item (api/services/reviews.py) and counts the correction in its ISO week; the
+conversation's own level is left as it is (`POST …/risk` changes that). A chat's marks come back with
+`GET …/counsellor/conversations/{id}` as `review_marks` (`{event_id: kind}`): the dashboard shows them after a
+reload.
 
 `GET /api/v1/supervisor/corrections?weeks=8` (supervisors only): `{"weeks": [{"week": "2026-W49", "raised",
 "lowered", "missed", "false_alarm"}, ...]}`, oldest first, the current week last.
@@ -68,8 +71,12 @@ async def mark_message(
     given = reviews.triage_level_of(event)
     level = _target(body.kind, given, body.level)
     # One mark per message, remembered on the conversation itself (erased with it; never in the review item).
-    if not await state.redis.hsetnx(redis_keys.conversation(conversation_id), f"review:{body.event_id}", body.kind):
-        raise HTTPException(status.HTTP_409_CONFLICT, "this message is marked already")
+    key, field = redis_keys.conversation(conversation_id), reviews.MARK_FIELD + body.event_id
+    if not await state.redis.hsetnx(key, field, body.kind):
+        stored = await state.redis.hget(key, field)
+        kind = stored.decode() if isinstance(stored, bytes) else stored
+        detail = {"reason": "marked_already", "kind": kind, "message": "this message is marked already"}
+        raise HTTPException(status.HTTP_409_CONFLICT, detail)
     await reviews.record(
         state.redis,
         kind=body.kind,

@@ -228,6 +228,15 @@ async def message_for_change(redis: Redis, cid: str, old: str, new: str) -> Even
     return youth[0]
 
 
+MARK_FIELD = "review:"  # + event id: the kind a youth message was marked, on the conversation's own hash
+
+
+async def message_marks(redis: Redis, cid: str) -> dict[str, str]:
+    """The marks stored on one conversation: {event id: "missed" | "false_alarm"} (GET …/conversations/{id})."""
+    fields = _decoded(await redis.hgetall(redis_keys.conversation(cid)))
+    return {k[len(MARK_FIELD) :]: v for k, v in fields.items() if k.startswith(MARK_FIELD)}
+
+
 def _before(event_id: str) -> str:
     """The stream id just before `event_id`, for `read_events(after=...)`."""
     left, _, right = event_id.partition("-")

@@ -23,7 +23,7 @@
 import { markSpans, renderRiskBanner, showRiskBanner } from "./risk.js";
 import { buildLiveChats, renderLiveChats } from "./live_chats.js";
 import { capacityCell, capacityHeading } from "./capacity_control.js";
-import { markControl, reasonSelect } from "./review_mark.js";
+import { lockMarks, markControl, reasonSelect, showMarks } from "./review_mark.js";
 import { buildReviewCounts, renderReviewCounts } from "./review_counts.js";
 import { cardsBlock } from "./action_cards.js";
 import { earlierBlock, returningChip } from "./returning.js";
@@ -1136,7 +1136,9 @@ import { earlierBlock, returningChip } from "./returning.js";
     return api("/counsellor/conversations/" + encodeURIComponent(chat.cid)).then(function (data) {
       if (chat.gone) return;
       var events = Array.isArray(data.events) ? data.events : [];
+      var marks = data.review_marks;
       delete data.events;
+      delete data.review_marks;
       if (!opts.fromClaim && S.me && data.counsellor && data.counsellor !== S.me.name && opts.fromSync) {
         removeChat(chat, { silent: true });
         return;
@@ -1146,6 +1148,7 @@ import { earlierBlock, returningChip } from "./returning.js";
       renderTools(chat);
       renderTab(chat);
       renderHistory(chat, events);
+      showMarks(chat.el.log, marks, S.lang);  // issue 18: "already marked" survives a reload
       if (data.mode !== "human" || (S.me && data.counsellor && data.counsellor !== S.me.name)) markLost(chat);
       else connectChat(chat);
       if (opts.fromSync) announce(t("new_chat", { n: chat.n }));
@@ -1370,6 +1373,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     chat.ids.add(ev.id);
     var nearBottom = isNearBottom(chat.el.log);
     var el = bubble(ev);
+    if (chat.lost || chat.ended) lockMarks(el, S.lang);
     var log = chat.el.log;
     var last = log.lastElementChild;
     while (last && !last.hasAttribute("data-lyt-id")) last = last.previousElementSibling;
@@ -1543,6 +1547,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     chat.el.input.disabled = disabled;
     chat.el.send.disabled = disabled;
     $$("fieldset[data-needs-hold]", chat.el.tools).forEach(function (f) { f.disabled = disabled; });
+    if (disabled) lockMarks(chat.el.log, S.lang);  // only the holder marks (a supervisor too gets 403)
   }
 
   function markLost(chat) {
@@ -1835,12 +1840,15 @@ import { earlierBlock, returningChip } from "./returning.js";
     return api("/counsellor/conversations/" + encodeURIComponent(chat.cid) + q).then(function (data) {
       if (chat.gone || !data) return;
       var events = Array.isArray(data.events) ? data.events : [];
+      var marks = data.review_marks;
       delete data.events;
+      delete data.review_marks;
       chat.summary = data;
       renderSummary(chat);
       renderTools(chat);
       renderTab(chat);
       events.forEach(function (ev) { addEvent(chat, ev); });
+      showMarks(chat.el.log, marks, S.lang);  // marks made meanwhile, e.g. in another tab
     }, function () { /* next action will retry */ });
   }
 

@@ -4,13 +4,21 @@
  *                                 Promise (POST /api/v1/counsellor/conversations/{cid}/review). The chat's id is
  *                                 read from the enclosing section.chat[data-cid] when the form is sent.
  *
- * Only the counsellor holding the chat may mark (the server answers 403 otherwise; the message is shown).
+ *   showMarks(root, marks, lang)  the marks the server has for this chat ({event_id: kind}, `review_marks` of
+ *                                 GET …/counsellor/conversations/{cid}): each shows "already marked", locked
+ *   lockMarks(root, lang)         chat no longer (or never) held by this user: every unmarked control is locked
+ *                                 with a short explanation (the server answers 403 to anyone but the holder,
+ *                                 a supervisor included; tests/security/test_authorization_matrix.py)
+ *
+ * Only the counsellor holding the chat may mark. A second mark of the same message gets 409 with the stored
+ * kind: the control then shows "already marked" as well, never a second item.
  * The mark becomes a review item for curators: the message's stored text, the level triage gave, the level
  * chosen here and the reason; never who marked it or which chat (api/services/reviews.py).
  *
  * Hooks: details[data-lyt-review-mark] > form[data-lyt-review-form] with input[name=kind] (missed |
  * false_alarm), select[name=level], select[name=reason], button[type=submit] and [data-lyt-review-status]
- * (role=status). After a stored mark the details gets [data-lyt-review-marked=<kind>] and the form is disabled.
+ * (role=status). After a stored mark (or one found on the server) the details gets
+ * [data-lyt-review-marked=<kind>] and the form is disabled; a locked one gets [data-lyt-review-locked].
  */
 
 const LEVELS = ["none", "concern", "urgent"];
@@ -36,6 +44,9 @@ const STR = {
     send: "Gem til gennemsyn",
     saved: "Gemt til gennemsyn. Tak.",
     triage_gave: "Triage gav: {l}",
+    already: "Allerede markeret",
+    already_as: "Allerede markeret: {k}.",
+    holder_only: "Kun rådgiveren, der har samtalen, kan markere.",
   },
   en: {
     open: "Mark for triage",
@@ -57,6 +68,9 @@ const STR = {
     send: "Save for review",
     saved: "Saved for review. Thank you.",
     triage_gave: "Triage gave: {l}",
+    already: "Already marked",
+    already_as: "Already marked: {k}.",
+    holder_only: "Only the counsellor holding the chat can mark.",
   },
 };
 
@@ -145,10 +159,47 @@ export function markControl(ev, lang, post) {
         form.querySelectorAll("input, select, button").forEach((control) => { control.disabled = true; });
       })
       .catch((error) => {
+        const detail = error && error.status === 409 && error.data && error.data.detail;
+        if (detail && detail.reason === "marked_already") {
+          showMarked(details, String(detail.kind || chosen.value), lang);
+          return;
+        }
         status.textContent = String((error && error.message) || error);
         button.disabled = false;
       });
   });
   details.append(el("summary", { text: say(lang, "open") }), form);
   return details;
+}
+
+function lockForm(details, note) {
+  details.querySelectorAll("input, select, button").forEach((control) => { control.disabled = true; });
+  const status = details.querySelector("[data-lyt-review-status]");
+  if (status) status.textContent = note;
+}
+
+/* One control in its "already marked" state: the summary says so, the form shows the kind and is locked. */
+function showMarked(details, kind, lang) {
+  const label = kind === "missed" || kind === "false_alarm" ? say(lang, kind) : kind;
+  details.setAttribute("data-lyt-review-marked", kind);
+  details.removeAttribute("data-lyt-review-locked");
+  const summary = details.querySelector("summary");
+  if (summary) summary.textContent = say(lang, "already");
+  lockForm(details, say(lang, "already_as").replace("{k}", label));
+}
+
+export function showMarks(root, marks, lang) {
+  if (!root || !marks || typeof marks !== "object") return;
+  root.querySelectorAll("details[data-lyt-review-mark][data-event-id]").forEach((details) => {
+    const kind = marks[details.getAttribute("data-event-id")];
+    if (typeof kind === "string" && kind) showMarked(details, kind, lang);
+  });
+}
+
+export function lockMarks(root, lang) {
+  if (!root) return;
+  root.querySelectorAll("details[data-lyt-review-mark]:not([data-lyt-review-marked])").forEach((details) => {
+    details.setAttribute("data-lyt-review-locked", "");
+    lockForm(details, say(lang, "holder_only"));
+  });
 }
