@@ -9,7 +9,8 @@
   nothing is filled, the form rejects the turn and the rules in bot/data/rules/cards_flows.yml end it.
 - `action_show_card` builds the card from knowledge/cards/*.yml (knowledge/action_cards.py) and sends it as
   the custom payload `{"lyt": "action_card", "flow", "card", "answers"}`; for sextortion, and a grooming
-  meeting planned soon, also `{"lyt": "handoff_offer"}`, so a counsellor is offered at once.
+  meeting planned soon, also `{"lyt": "handoff_offer"}`, so a counsellor is offered at once (not when the
+  sextortion start already offered one in the same turn).
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ def _is_leaving(text: str, intent: str, requested: str | None) -> bool:
     if intent in LEAVING_INTENTS or "?" in text or text.startswith("/"):
         return True
     return intent == "ask_knowledge" and len(text.split()) >= 5 and requested is not None
+
+
+def _offered_this_turn(tracker: Tracker) -> bool:
+    """Whether the bot already sent `{"lyt": "handoff_offer"}` since the young person's last message: the
+    sextortion start (utter_card_start_sextortion) carries one, and when the first message already names the
+    platform the card follows in the same turn; one offer is enough."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
+        if isinstance(custom, dict) and custom.get("lyt") == "handoff_offer":
+            return True
+    return False
 
 
 class ActionExtractCardSlots(Action):  # type: ignore[misc]  # rasa_sdk ships no type information
@@ -76,7 +90,8 @@ class ActionShowCard(Action):  # type: ignore[misc]
         answers = {slot: str(tracker.get_slot(slot)) for slot in FLOW_SLOTS[flow] if tracker.get_slot(slot)}
         card = build_card(flow, answers, conversation_lang(tracker))
         dispatcher.utter_message(json_message={"lyt": "action_card", "flow": flow, "card": card, "answers": answers})
-        if flow == "sextortion" or (flow == "grooming" and answers.get("card_meeting") == "soon"):
+        wants_offer = flow == "sextortion" or (flow == "grooming" and answers.get("card_meeting") == "soon")
+        if wants_offer and not _offered_this_turn(tracker):
             dispatcher.utter_message(json_message={"lyt": "handoff_offer"})
         # The answers stay for the handover summary; a new flow asks its own questions again.
         return [SlotSet("card_flow", None), *(SlotSet(slot, None) for slot in FLOW_SLOTS[flow])]

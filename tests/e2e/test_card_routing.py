@@ -91,3 +91,20 @@ def test_an_opening_read_as_a_knowledge_question_keeps_the_platform_it_states(ra
     slots = {e["name"]: e.get("value") for e in events if e.get("event") == "slot"}
     assert slots.get("card_platform") == "discord", events
     assert slots.get("requested_slot") == "card_contact_changed", events
+
+
+def test_a_sextortion_opening_that_names_the_app_offers_a_counsellor_once(rasa_stack: RasaStack) -> None:
+    """The sextortion start (utter_card_start_sextortion) carries a handoff offer; when the opening already names
+    the app the form is done at once and the card follows in the same turn: still one offer, not two."""
+    webhook = f"{rasa_stack.rasa_url}/webhooks/rest/webhook"
+    openings = [
+        ("en profil på snap kræver 2000 kr af mig, ellers sender de min video til alle i min klasse", "da"),
+        ("some guy on insta says he'll post my pics unless i pay him 500 kr by tonight", "en"),
+    ]
+    with httpx.Client(timeout=120.0) as client:
+        for text, lang in openings:
+            sender = f"sextortion-offer-{uuid.uuid4().hex}"
+            client.post(webhook, json={"sender": sender, "message": '/set_lang{"lang": "' + lang + '"}'})
+            reply = client.post(webhook, json={"sender": sender, "message": text}).json()
+            kinds = [(item.get("custom") or {}).get("lyt") for item in reply if isinstance(item.get("custom"), dict)]
+            assert "action_card" in kinds and kinds.count("handoff_offer") == 1, (text, reply)
