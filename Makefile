@@ -16,7 +16,7 @@ PYTHON310 ?= $(shell for c in python3.10 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/
 PYTHON311 ?= $(shell for c in python3.11 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.11*/bin/python3.11 2>/dev/null | sort -V | tail -n1); do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info[:2]==(3,11)' 2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help setup run run-ports test lint unit integration e2e browser rasa-validate rasa-test model kb triage bench clean browser-deps
+.PHONY: help setup run run-ports test lint lint-js unit integration e2e browser rasa-validate rasa-test model kb triage bench clean browser-deps
 
 help:
 	@echo "make run    - set up (venvs, model, index) and start the whole stack on http://127.0.0.1:$${LYT_PORT:-8000}"
@@ -65,9 +65,19 @@ run: run-ports setup model kb triage
 	@mkdir -p var
 	$(APP_PY) -m api.launcher
 
-lint: setup
+lint: setup lint-js
 	$(APP_VENV)/bin/ruff check api actions knowledge tests bench
 	$(APP_VENV)/bin/mypy api knowledge actions
+
+# JS tools (eslint, tsc --checkJs) pinned in package-lock.json; reinstalled when the lock changes.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm not found on PATH (needed for lint-js: apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+lint-js: node_modules/.installed
+	npx --no-install eslint api/static
+	npx --no-install tsc --noEmit -p .
 
 unit: setup
 	$(APP_VENV)/bin/pytest -q tests/unit
@@ -81,7 +91,7 @@ rasa-test: model
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: setup model kb triage browser-deps lint rasa-validate rasa-test
+test: setup model kb triage browser-deps lint lint-js rasa-validate rasa-test
 	$(APP_VENV)/bin/pytest -q --durations=25 tests
 
 bench: setup model kb triage

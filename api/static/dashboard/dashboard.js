@@ -541,14 +541,14 @@ import { earlierBlock, returningChip } from "./returning.js";
     try {
       if (value === null || value === undefined) sessionStorage.removeItem(key);
       else sessionStorage.setItem(key, typeof value === "string" ? value : JSON.stringify(value));
-    } catch (e) { /* storage full or disabled: the dashboard still works */ }
+    } catch { /* storage full or disabled: the dashboard still works */ }
   }
   function load(key, json) {
     try {
       var raw = sessionStorage.getItem(key);
       if (raw === null) return null;
       return json ? JSON.parse(raw) : raw;
-    } catch (e) { return null; }
+    } catch { return null; }
   }
 
   function announce(msg) {
@@ -601,6 +601,7 @@ import { earlierBlock, returningChip } from "./returning.js";
 
   function api(path, opts) {
     opts = opts || {};
+    /** @type {Record<string, string>} */
     var headers = {};
     if (S.token) headers.Authorization = "Bearer " + S.token;
     var body;
@@ -612,7 +613,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     }).then(function (res) {
       return res.text().then(function (text) {
         var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        try { data = text ? JSON.parse(text) : null; } catch { data = null; }
         if (res.status === 401 && tokenAtStart && tokenAtStart === S.token) expire();
         if (!res.ok) throw new ApiError(res.status, detailText(data) || res.statusText || t("error_generic"), data);
         return data;
@@ -652,7 +653,7 @@ import { earlierBlock, returningChip } from "./returning.js";
       var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
       while (part.length % 4) part += "=";
       return JSON.parse(atob(part));
-    } catch (e) { return null; }
+    } catch { return null; }
   }
 
   function onLogin(ev) {
@@ -762,7 +763,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     S.me = null;
     window.clearTimeout(S.expiryTimer);
     window.clearTimeout(S.dashTimer);
-    if (S.dash) { var d = S.dash; S.dash = null; d.onclose = null; try { d.close(1000); } catch (e) { /* gone */ } }
+    if (S.dash) { var d = S.dash; S.dash = null; d.onclose = null; try { d.close(1000); } catch { /* gone */ } }
     S.chats.forEach(function (chat) { destroyChat(chat); });
     S.chats.clear();
     S.active = null;
@@ -797,7 +798,7 @@ import { earlierBlock, returningChip } from "./returning.js";
 
   function connectDash() {
     if (!S.token || S.dash) return;
-    var ws = new WebSocket(wsBase() + API + "/counsellor/ws");
+    var ws = /** @type {WebSocket & {lytToken?: string}} */ (new WebSocket(wsBase() + API + "/counsellor/ws"));
     ws.lytToken = S.token;
     S.dash = ws;
     S.dashState = S.dashState === "ok" ? "lost" : (S.dashState || "wait");
@@ -805,7 +806,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     ws.onopen = function () { ws.send(JSON.stringify({ type: "auth", token: ws.lytToken })); S.lastDash = Date.now(); };
     ws.onmessage = function (m) {
       var p;
-      try { p = JSON.parse(m.data); } catch (e) { return; }
+      try { p = JSON.parse(m.data); } catch { return; }
       S.lastDash = Date.now();
       S.dashRetry = 0;
       if (S.dashState !== "ok") { S.dashState = "ok"; renderConn(); }
@@ -830,7 +831,7 @@ import { earlierBlock, returningChip } from "./returning.js";
   function watchDash() {
     // The server pushes at least every 5 s; silence means a dead connection the browser has not noticed.
     if (S.dash && S.dash.readyState === 1 && Date.now() - S.lastDash > STALE_DASH_MS) {
-      try { S.dash.close(4000, "stale"); } catch (e) { /* ignore */ }
+      try { S.dash.close(4000, "stale"); } catch { /* ignore */ }
     }
   }
 
@@ -1218,7 +1219,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     window.clearInterval(chat.ping);
     window.clearTimeout(chat.typingTimer);
     window.clearTimeout(chat.retryTimer);
-    if (chat.ws) { var ws = chat.ws; chat.ws = null; try { ws.close(1000); } catch (e) { /* gone */ } }
+    if (chat.ws) { var ws = chat.ws; chat.ws = null; try { ws.close(1000); } catch { /* gone */ } }
   }
 
   function removeChat(chat, opts) {
@@ -1476,7 +1477,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     if (chat.gone || chat.ws || chat.lost || chat.ended || !S.token) return;
     var url = wsBase() + API + "/counsellor/conversations/" + encodeURIComponent(chat.cid) + "/ws";
     if (chat.lastId) url += "?after=" + encodeURIComponent(chat.lastId);
-    var ws = new WebSocket(url);
+    var ws = /** @type {WebSocket & {lytToken?: string}} */ (new WebSocket(url));
     ws.lytToken = S.token;
     chat.ws = ws;
     ws.onopen = function () {
@@ -1490,7 +1491,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     };
     ws.onmessage = function (m) {
       var ev;
-      try { ev = JSON.parse(m.data); } catch (e) { return; }
+      try { ev = JSON.parse(m.data); } catch { return; }
       if (!ev || typeof ev !== "object") return;
       if (ev.type === "typing") { if (ev.from === "user") showTyping(chat); return; }
       if (ev.type === "pong") return;
@@ -1554,7 +1555,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     if (chat.lost || chat.gone) return;
     chat.lost = true;
     hideTyping(chat);
-    if (chat.ws) { var ws = chat.ws; chat.ws = null; try { ws.close(1000); } catch (e) { /* gone */ } }
+    if (chat.ws) { var ws = chat.ws; chat.ws = null; try { ws.close(1000); } catch { /* gone */ } }
     setDisabled(chat, true);
     chatNotice(chat, tr("lost"), "warn", true);
     renderTab(chat);
@@ -2057,7 +2058,9 @@ import { earlierBlock, returningChip } from "./returning.js";
         label: function (hr, v) { return t("chart_bar_wait", { hour: two(hr), band: t("band_" + b), t: fmtDur(v) }); }
       };
     });
-    var max = 0, at = null;
+    var max = 0;
+    /** @type {{band: string, hour: number} | null} */
+    var at = null;
     series.forEach(function (s) { s.values.forEach(function (v, hr) { if (v > max) { max = v; at = { band: s.band, hour: hr }; } }); });
     var title = t("chart_wait");
     var desc = at ? t("chart_wait_desc", { t: fmtDur(max), band: t("band_" + at.band), hour: two(at.hour) }) : t("chart_empty");
@@ -2351,7 +2354,7 @@ import { earlierBlock, returningChip } from "./returning.js";
         S.audio = new Ctx();
       }
       if (S.audio.state === "suspended") S.audio.resume();
-    } catch (e) { /* no audio */ }
+    } catch { /* no audio */ }
   }
 
   function beep() {
@@ -2376,7 +2379,7 @@ import { earlierBlock, returningChip } from "./returning.js";
       });
       S.beeps += 1;
       document.body.setAttribute("data-lyt-beeps", String(S.beeps));
-    } catch (e) { /* no audio */ }
+    } catch { /* no audio */ }
   }
 
   function renderMute() {

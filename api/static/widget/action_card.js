@@ -25,7 +25,7 @@ export function safeCardLink(raw, base) {
     if (ARTICLE_PATH.test(raw)) return new URL(raw, base || location.href).href;
     const url = new URL(raw);
     return url.protocol === "https:" ? url.href : null;
-  } catch (e) {
+  } catch {
     return null;
   }
 }
@@ -64,7 +64,7 @@ export function buildActionCard(ev, opts = {}) {
       a.target = "_blank";
       a.rel = "noopener noreferrer";
       let host = "";
-      try { host = new URL(href).hostname; } catch (e) { host = ""; }
+      try { host = new URL(href).hostname; } catch { host = ""; }
       const own = ARTICLE_PATH.test(step.link);
       a.appendChild(node("span", null, own ? t.more : host));
       a.appendChild(node("span", "lyt-sr", ": " + step.text.slice(0, 60) + " " + t.newTab));

@@ -12,7 +12,7 @@
   if (window.__lytWidget) return;
   window.__lytWidget = true;
 
-  var script = document.currentScript;
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   var config = document.documentElement.dataset || {};
   var SRC = new URL((script && script.src) || location.href, location.href);
   // The gateway base: this page is BASE + "/widget/frame".
@@ -81,7 +81,7 @@
     try {
       var u = new URL(raw || "https://www.dmi.dk", location.href);
       if (u.protocol === "https:" || u.protocol === "http:") return u.href;
-    } catch (e) { /* fall through */ }
+    } catch { /* fall through */ }
     return "https://www.dmi.dk";
   }
   function uuid() {
@@ -94,10 +94,10 @@
   }
   var memory = {};
   function load(key) {
-    try { var v = sessionStorage.getItem(key); return v ? JSON.parse(v) : null; } catch (e) { return memory[key] || null; }
+    try { var v = sessionStorage.getItem(key); return v ? JSON.parse(v) : null; } catch { return memory[key] || null; }
   }
   function save(key, value) {
-    try { sessionStorage.setItem(key, JSON.stringify(value)); } catch (e) { memory[key] = value; }
+    try { sessionStorage.setItem(key, JSON.stringify(value)); } catch { memory[key] = value; }
   }
   function wipeStorage() {
     memory = {};
@@ -106,7 +106,7 @@
         var k = sessionStorage.key(i);
         if (k && k.indexOf("lyt.") === 0) sessionStorage.removeItem(k);
       }
-    } catch (e) { /* storage unavailable: nothing stored */ }
+    } catch { /* storage unavailable: nothing stored */ }
   }
   function idParts(id) {
     var m = /^(\d+)-(\d+)$/.exec(id);
@@ -140,7 +140,7 @@
     try {
       var u = new URL(raw);
       if (u.origin === ORIGIN && (u.protocol === "https:" || u.protocol === "http:")) return u.href;
-    } catch (e) { /* not a URL */ }
+    } catch { /* not a URL */ }
     return null;
   }
 
@@ -339,7 +339,7 @@
   // (frame-ancestors limits who embeds the page at all).
   function tellParent(msg) {
     if (!EMBEDDED) return;
-    try { window.parent.postMessage(msg, "*"); } catch (e) { /* no parent to tell */ }
+    try { window.parent.postMessage(msg, "*"); } catch { /* no parent to tell */ }
   }
   function tellLayout() {
     if (!dock) return;
@@ -702,12 +702,6 @@
     });
   }
 
-  function note(text) {
-    var n = el("p", "note", text);
-    msgs.appendChild(n);
-    scrollToEnd(true);
-  }
-
   var typingFrom = null;
   function showTyping(from) {
     typingFrom = from;
@@ -726,6 +720,7 @@
   // ---------- network ----------
   function api(method, path, body, opts) {
     opts = opts || {};
+    /** @type {Record<string, string>} */
     var headers = {};
     var token = opts.token !== undefined ? opts.token : session.token;
     if (token) headers.Authorization = "Bearer " + token;
@@ -774,7 +769,7 @@
     // No credential in the URL (docs/SECURITY.md): the token is the socket's first frame.
     if (session.last) url.searchParams.set("after", session.last);
     var sock;
-    try { sock = new WebSocket(url.href); } catch (e) { scheduleReconnect(); return; }
+    try { sock = new WebSocket(url.href); } catch { scheduleReconnect(); return; }
     ws = sock;
     sock.onopen = function () {
       if (ws !== sock) return;
@@ -790,7 +785,7 @@
     sock.onmessage = function (m) {
       if (ws !== sock) return;
       var ev;
-      try { ev = JSON.parse(m.data); } catch (e) { return; }
+      try { ev = JSON.parse(m.data); } catch { return; }
       handleEvent(ev, true);
     };
     sock.onclose = function (e) {
@@ -818,14 +813,14 @@
     clearInterval(pingTimer);
     var sock = ws;
     ws = null;
-    if (sock) { try { sock.close(1000); } catch (e) { /* already closed */ } }
+    if (sock) { try { sock.close(1000); } catch { /* already closed */ } }
   }
 
   function sendTyping() {
     var now = Date.now();
     if (!ws || ws.readyState !== 1 || now - lastTypingSent < 2500 || !input.value.trim()) return;
     lastTypingSent = now;
-    try { ws.send(JSON.stringify({ type: "typing" })); } catch (e) { /* ignore */ }
+    try { ws.send(JSON.stringify({ type: "typing" })); } catch { /* ignore */ }
   }
 
   function scheduleFlush() {
@@ -992,7 +987,7 @@
     if (cid && token) {
       try {
         api("DELETE", "/" + encodeURIComponent(cid), undefined, { token: token, keepalive: true }).catch(function () {});
-      } catch (e) { /* nothing more we can do */ }
+      } catch { /* nothing more we can do */ }
     }
   }
 
@@ -1004,7 +999,7 @@
     document.body.replaceChildren();
     try {
       window.top.location.replace(EXIT_URL);
-    } catch (e) {
+    } catch {
       tellParent({ lyt: "exit", url: EXIT_URL });
       if (!EMBEDDED) location.replace(EXIT_URL);
     }

@@ -14,10 +14,10 @@
   if (window.__lytLoader) return;
   window.__lytLoader = true;
 
-  var script = document.currentScript || (function () {
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript || (function () {
     var all = document.querySelectorAll('script[src*="widget.js"]');
     return all[all.length - 1] || null;
-  })();
+  })());
   var attr = function (name) { return script ? script.getAttribute(name) : null; };
   var SRC = new URL((script && script.src) || location.href, location.href);
   var BASE = (attr("data-api") ? new URL(attr("data-api"), SRC).href : SRC.origin).replace(/\/+$/, "");
@@ -64,7 +64,7 @@
     try {
       var u = new URL(String(raw));
       if (u.protocol === "https:" || u.protocol === "http:") return u.href;
-    } catch (e) { /* not a URL */ }
+    } catch { /* not a URL */ }
     return null;
   }
 
