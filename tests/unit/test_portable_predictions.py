@@ -4,14 +4,21 @@ The embedding is portable by construction (tests/unit/test_kb_embedding.py check
 and triage is retrained from the curated files in every test session. If a CPU's kernels changed the
 vectors enough to move a decision, this test names the messages that moved, whatever the accuracy floors say.
 
-The expectations were written on the AVX2-only path (AMD EPYC, no AVX-512), the least favourable one:
+The expectations were written on the AVX2-only path (AMD EPYC, no AVX-512):
 `LYT_WRITE_EXPECTATIONS=1 .venv/bin/pytest tests/unit/test_portable_predictions.py` rewrites them after a
-deliberate model or content change (commit them with that change).
+deliberate model or content change (commit them with that change), on an AVX2-only machine (`lscpu`).
+
+Measured on the other path (2026-12-02, Intel Xeon with AVX-512, AVX-512 VNNI and AMX): the int8 matmuls give the
+same integers (reduce_range), but the float32 parts (the feed-forward output matmuls, norms, softmax) round
+differently, so a decision sitting on a threshold can move: kb_dev 3 of 305, kb_holdout4 1 of 110,
+triage_holdout4 1 of 100 (urgent -> concern), the other sets none; no urgent message dropped to none. The
+tolerance below covers that with a margin (docs/KNOWLEDGE.md, "Portable embeddings").
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -26,9 +33,14 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 EXPECTED = DATA / "expected"
 TRIAGE_SETS = ("triage_dev", "triage_blind", "triage_holdout3", "triage_holdout4")
 KB_SETS = ("kb_dev", "kb_holdout4")
-# A decision that sits on a threshold may move by float rounding between BLAS builds (training uses BLAS):
-# at most this many per set, and never an urgent message dropping to none.
-MOVES_ALLOWED = 1
+
+
+# A decision that sits on a threshold may move by float rounding between CPUs and BLAS builds: at most 1% of a
+# set (at least 2) per set, and never an urgent message dropping to none.
+def moves_allowed(size: int) -> int:
+    return max(2, math.ceil(size / 100))
+
+
 WRITE = os.environ.get("LYT_WRITE_EXPECTATIONS") == "1"
 
 
@@ -41,7 +53,9 @@ def _check(name: str, predictions: dict[str, str]) -> None:
     expected: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
     assert expected.keys() == predictions.keys(), f"{name}: the set changed; rewrite the expectations"
     moved = {key: (expected[key], predictions[key]) for key in expected if expected[key] != predictions[key]}
-    assert len(moved) <= MOVES_ALLOWED, f"{name}: {len(moved)} decisions moved (expected -> now): {moved}"
+    assert len(moved) <= moves_allowed(len(expected)), (
+        f"{name}: {len(moved)} decisions moved (expected -> now): {moved}"
+    )
     assert not any(old.startswith("urgent") and new.startswith("none") for old, new in moved.values()), moved
 
 
