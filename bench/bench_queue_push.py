@@ -37,7 +37,8 @@ CHANGE_TIMEOUT_SECONDS = 15.0
 
 @dataclass
 class Watcher:
-    index: int  # order of enqueueing, 0-based (the bench claims its own conversations in this order)
+    index: int  # order of enqueueing, 0-based
+    cid: str
     socket: ClientConnection
     positions: list[tuple[float, int]] = field(default_factory=list)  # (perf_counter, position) pushed
     task: asyncio.Task[None] | None = None
@@ -80,7 +81,7 @@ async def _open(gateway_url: str, conversations: list[tuple[str, str]]) -> list[
     async def one(index: int, cid: str, token: str) -> Watcher:
         async with limit:
             socket = await open_authed(f"{ws_base(gateway_url)}/api/v1/conversations/{cid}/ws", token)
-            watcher = Watcher(index, socket)
+            watcher = Watcher(index, cid, socket)
             watcher.task = asyncio.create_task(watcher.read())
             return watcher
 
@@ -115,9 +116,12 @@ async def queue_push(
         missing = 0
         cpu_before = cpu_seconds({"gateway": gateway_pid})
         began = time.perf_counter()
+        # Claim in queue order, not enqueue order: two enqueued in the same millisecond tie on score and
+        # Redis orders them by member, so the place sent on connect is the truth.
+        in_order = sorted(watchers, key=lambda w: w.start)
         for change in range(changes):
-            head = conversations[change][0]
-            moving = [w for w in watchers if w.index > change]
+            head = in_order[change].cid
+            moving = in_order[change + 1 :]
             t0 = time.perf_counter()
             await queue.claim(head, f"bench-{change}")
             done = await _until(
