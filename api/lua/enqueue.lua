@@ -5,7 +5,9 @@
 -- ARGV[1] cid, ARGV[2] band (0 urgent, 1 concern, 2 other), ARGV[3] now ms,
 -- ARGV[4] return preference ms (LYT_RETURN_PREFERENCE_SECONDS), ARGV[5] online since ms (heartbeat window),
 -- ARGV[6] default capacity, ARGV[7] reserved urgent slots, ARGV[8] the earlier counsellor's name ("" none)
--- Score = band * 1e13 + enqueue ms: bands first, FIFO inside a band. A band never drops here.
+-- Score = band * 1e13 + enqueue ms: bands first, FIFO inside a band. A band never drops here. Two enqueued in the
+-- same millisecond would tie (and Redis orders ties by member): the later one then scores 1/64 ms after the last
+-- of its band, so the order stays first come, first served (enqueued_ms keeps the clock's value).
 -- A returning conversation (meta return_to = ARGV[8]) newly queued outside the urgent band is offered to its
 -- earlier counsellor alone until prefer_until_ms = now + ARGV[4], if they are online (heartbeat since ARGV[5]),
 -- not disabled and have a free non-urgent slot (claim.lua's rule); otherwise, and in the urgent band,
@@ -37,7 +39,11 @@ if band > 0 and earlier and earlier ~= '' and earlier == ARGV[8] and tonumber(AR
     if redis.call('SCARD', KEYS[4]) < capacity - reserved then prefer_until = now + tonumber(ARGV[4]) end
   end
 end
-redis.call('ZADD', KEYS[1], band * 1e13 + now, ARGV[1])
+local score = band * 1e13 + now
+local last = redis.call('ZREVRANGEBYSCORE', KEYS[1], '(' .. string.format('%.0f', (band + 1) * 1e13), band * 1e13,
+  'WITHSCORES', 'LIMIT', 0, 1)
+if last[2] and tonumber(last[2]) >= score then score = tonumber(last[2]) + 0.015625 end
+redis.call('ZADD', KEYS[1], score, ARGV[1])
 redis.call('HSET', KEYS[2], 'mode', 'waiting', 'band', band, 'enqueued_ms', now, 'counsellor', '')
 if earlier then redis.call('HSET', KEYS[2], 'prefer_until_ms', prefer_until) end
 return {'queued', redis.call('ZRANK', KEYS[1], ARGV[1])}

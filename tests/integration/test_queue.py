@@ -45,6 +45,20 @@ async def test_enqueue_orders_by_band_then_fifo(aredis: Redis) -> None:
     assert await aredis.hget(redis_keys.conversation(urgent), "mode") == "waiting"
 
 
+async def test_enqueued_in_the_same_millisecond_keep_their_order(aredis: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ties on the clock are broken by arrival, not by id: ids in falling order, all at one frozen millisecond."""
+    from api.services import queue as queue_module
+
+    monkeypatch.setattr(queue_module, "now_ms", lambda: 1_800_000_000_000)
+    queue = make_queue(aredis)
+    cids = sorted([await new_conv(aredis) for _ in range(5)], reverse=True)
+    for cid in cids:
+        await queue.enqueue(cid, "concern")
+    assert await aredis.zrange(redis_keys.QUEUE, 0, -1) == cids
+    assert [p.position for p in (await queue.positions(cids)).values()] == [1, 2, 3, 4, 5]
+    assert {await aredis.hget(redis_keys.conversation(cid), "enqueued_ms") for cid in cids} == {"1800000000000"}
+
+
 async def test_enqueue_twice_keeps_one_entry_and_promotes_but_never_demotes(aredis: Redis) -> None:
     queue = make_queue(aredis)
     ahead, cid = await new_conv(aredis), await new_conv(aredis)
