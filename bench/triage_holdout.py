@@ -1,6 +1,7 @@
 """Issue 15's figures for labelled triage sets, per language, and the external sets' shares.
 
-For each set: urgent recall, urgent judged none, concern flagged (concern or urgent), none judged urgent,
+For each set: urgent recall, urgent judged none, concern flagged (concern or urgent), concern judged urgent
+(the top band taken by distress that is not acute), none judged urgent,
 none flagged (anything but none), and urgent reached within two turns: judged urgent, or left at `concern`
 and asked the direct safety question (`api.services.safety_question.kind_to_ask`, answered "ja"/"yes").
 Only counts leave this script, never texts of the external sets.
@@ -43,6 +44,7 @@ def set_figures(triage: Triage, path: Path) -> dict[str, Any]:
             "urgent_recall": _share(judged_urgent, len(urgent)),
             "urgent_as_none": sum(r.level == "none" for _, r in urgent),
             "concern_flagged": _share(sum(r.level != "none" for _, r in concern), len(concern)),
+            "concern_as_urgent": _share(sum(r.level == "urgent" for _, r in concern), len(concern)),
             "none_as_urgent": _share(sum(r.level == "urgent" for _, r in none), len(none)),
             "none_flagged": _share(sum(r.level != "none" for _, r in none), len(none)),
             "within_two_turns": _share(judged_urgent + asked, len(urgent)),

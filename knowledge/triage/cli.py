@@ -58,10 +58,15 @@ def _write(triage: Any, batch: list[tuple[str, str]]) -> None:
 
 @triage_app.command("build")
 def build() -> None:
-    """Train the classifier and the semantic head, or load them from the cache, so the gateway starts fast."""
+    """Merge the tuned encoder, train the classifier and the semantic head, or load them from the cache, so the
+    gateway starts fast."""
     import time
 
+    from knowledge.triage import tuned_encoder
+
     started = time.perf_counter()
+    if tuned_encoder.enabled():
+        tuned_encoder.ensure_tuned_folder()  # merged, exported and quantised once (torch is needed only here)
     _load()
     typer.echo(f"triage ready ({time.perf_counter() - started:.1f} s)")
 

@@ -9,9 +9,9 @@ same message) reached the level its context rule asks for. Two conversation-leve
 earlier distress, and a third-party emergency added up over the last two or three messages.
 
 The semantic layer (`knowledge.triage.semantic`, on unless `LYT_TRIAGE_SEMANTIC=0`) then looks at every
-message not already urgent and may raise it one level (none -> concern, concern -> urgent): one head over
-the sentence embedding, the signal categories and the classifier's probabilities, plus a kNN vote over
-curated examples. It never lowers a verdict.
+message not already urgent and may raise it (to urgent on a clear kNN vote over the curated examples in the
+tuned encoder's space, none -> concern on one head over the sentence embedding, the signal categories and the
+classifier's probabilities, with the vote). It never lowers a verdict (docs/TRIAGE.md, "The decision rule").
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ class Triage:
             [pred.probabilities[level] for level in LEVELS] if (pred := predictions[i]) is not None else [1.0, 0.0, 0.0]
             for i in asked
         ]
-        side = semantic.side_features([matches[i].signals for i in asked], probabilities)
+        side = semantic.side_features([matches[i].feature_signals for i in asked], probabilities)
         verdicts = self.semantic.verdicts([texts[i] for i in asked], side, on_embedding)
         for i, verdict in zip(asked, verdicts, strict=True):
             result = results[i]
@@ -178,7 +178,8 @@ class Triage:
             kind, similarity = self.semantic.head.closest(verdict, level)
             result.reasons.append(
                 f"semantic: {level}, close to {kind or level} (p_urgent={p['urgent']:.2f}, "
-                f"p_concern={p['concern']:.2f}, knn {verdict.knn:+.3f}, similarity {similarity:.2f})"
+                f"p_concern={p['concern']:.2f}, knn {verdict.knn:+.3f}/{verdict.knn_concern:+.3f}, "
+                f"similarity {similarity:.2f})"
             )
             result.level = level
             risk = p["urgent"] + 0.5 * p["concern"]

@@ -31,7 +31,14 @@ class VetoHit:
 class MatchResult:
     hits: tuple[Hit, ...]
     vetoes: tuple[VetoHit, ...]
-    signals: frozenset[str] = frozenset()  # signal categories present outside vetoes (any sentence)
+    signals: frozenset[str] = frozenset()  # signal categories present outside vetoes (statements only)
+    # ... and those found only in questions ("kan man dø af 30 panodil?"): features, never rules or imminence
+    question_signals: frozenset[str] = frozenset()
+
+    @property
+    def feature_signals(self) -> frozenset[str]:
+        """Every signal category in the message, questions included: what the classifier and head read."""
+        return self.signals | self.question_signals
 
     @property
     def level(self) -> Level:
@@ -167,14 +174,19 @@ class Matcher:
             if span is not None:
                 hits.append(self._vetoed(entry, span, veto_hits))
         present = frozenset(name for sentence in signals for name, spans in sentence.items() if spans)
-        return MatchResult(tuple(hits), tuple(veto_hits), present)
+        asked = self.signal_spans(text, veto_hits, questions=True)
+        in_questions = frozenset(name for sentence in asked for name, spans in sentence.items() if spans)
+        return MatchResult(tuple(hits), tuple(veto_hits), present, in_questions - present)
 
-    def signal_spans(self, text: str, veto_hits: Sequence[VetoHit] = ()) -> list[dict[str, list[Span]]]:
-        """Per sentence (questions left out), the spans of each signal category outside idiom-like vetoes
-        (those that cap at none); other vetoes cap the rule's hit like any lexicon hit."""
+    def signal_spans(
+        self, text: str, veto_hits: Sequence[VetoHit] = (), questions: bool = False
+    ) -> list[dict[str, list[Span]]]:
+        """Per sentence, the spans of each signal category outside idiom-like vetoes (those that cap at
+        none); other vetoes cap the rule's hit like any lexicon hit. Statements only, or with `questions`
+        the questions only."""
         out = []
         for sentence in _SENTENCE.finditer(text):
-            if sentence.group().rstrip().endswith("?") or _QUESTION.match(sentence.group()):
+            if (sentence.group().rstrip().endswith("?") or bool(_QUESTION.match(sentence.group()))) != questions:
                 continue
             found: dict[str, list[Span]] = {}
             for name, regex in self.categories.items():

@@ -68,7 +68,7 @@ SIGNAL_WEIGHT = 0.7
 
 def lexicon_features(norm: NormalisedText, match: MatchResult, distress: int = 0) -> list[float]:
     first_person = bool(_FIRST_PERSON.search(norm.text))
-    return [SIGNAL_WEIGHT * (name in match.signals) for name in SIGNAL_CATEGORIES] + [
+    return [SIGNAL_WEIGHT * (name in match.feature_signals) for name in SIGNAL_CATEGORIES] + [
         DISTRESS_WEIGHT * min(distress, DISTRESS_CAP) / DISTRESS_CAP,
         DISTRESS_WEIGHT * first_person * min(distress, DISTRESS_CAP) / DISTRESS_CAP,
         HIT_WEIGHT * min(1, match.count("urgent")),

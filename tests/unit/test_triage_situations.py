@@ -1,5 +1,6 @@
-"""Candidate training files of the seventh pass (knowledge/risk/candidates/, docs/TRIAGE.md): well formed, not
-read by triage, and sharing no sentence with any measurement set (dev, blind, holdouts) or external set."""
+"""The semantic layer's examples and negatives by situation (knowledge/risk/semantic_situations.yml and
+semantic_everyday.yml; written in the sixth and seventh passes, read since the tenth, docs/TRIAGE.md): well
+formed, read by triage, and sharing no sentence with any measurement set (dev, blind, holdouts) or external set."""
 
 from __future__ import annotations
 
@@ -14,24 +15,14 @@ from knowledge.triage.normalise import Normaliser
 from tests.unit.test_triage_support import content
 
 ROOT = Path(__file__).resolve().parents[2]
-CANDIDATES = ROOT / "knowledge" / "risk" / "candidates"
-FILES = ("situations.yml", "everyday.yml")
+RISK = ROOT / "knowledge" / "risk"
 
 
 def _examples() -> list[semantic.SemanticExample]:
     out: list[semantic.SemanticExample] = []
-    for name in FILES:
-        out += semantic.load_examples(_single(name))
+    for name in semantic.SEMANTIC_MORE:
+        out += semantic.load_example_file(RISK / name)
     return out
-
-
-def _single(name: str) -> Path:
-    """A directory view in which `name` is read as semantic.yml (the format is the same)."""
-    import tempfile
-
-    scratch = Path(tempfile.mkdtemp(prefix="lyt-candidates-"))
-    (scratch / semantic.SEMANTIC_FILE).write_text((CANDIDATES / name).read_text(encoding="utf-8"), encoding="utf-8")
-    return scratch
 
 
 def _normalised(texts: list[str]) -> set[str]:
@@ -40,7 +31,7 @@ def _normalised(texts: list[str]) -> set[str]:
     return {norm(t).text.strip() for t in texts}
 
 
-def test_candidates_are_well_formed_and_cover_every_level_in_both_languages() -> None:
+def test_situation_files_are_well_formed_and_cover_every_level_in_both_languages() -> None:
     examples = _examples()
     assert len(examples) >= 500
     for level in ("none", "concern", "urgent"):
@@ -50,11 +41,13 @@ def test_candidates_are_well_formed_and_cover_every_level_in_both_languages() ->
     assert len(none) >= 250  # the everyday side: the sixth pass failed on false alarms
 
 
-def test_candidates_are_not_read_by_triage() -> None:
-    assert all(path.parent == ROOT / "knowledge" / "risk" for path in content_files(ROOT / "knowledge" / "risk"))
+def test_situation_files_are_semantic_training_rows_and_in_the_content_hash() -> None:
+    rows = {e.text for e in semantic.load_examples(RISK)}
+    assert {e.text for e in _examples()} <= rows
+    assert {RISK / name for name in semantic.SEMANTIC_MORE} <= set(content_files(RISK))
 
 
-def test_candidates_share_no_sentence_with_the_measurement_sets() -> None:
+def test_situation_files_share_no_sentence_with_the_measurement_sets() -> None:
     ours = _normalised([e.text for e in _examples()])
     data = ROOT / "tests" / "data"
     sets = sorted(data.glob("triage_*.jsonl"))
@@ -64,7 +57,7 @@ def test_candidates_share_no_sentence_with_the_measurement_sets() -> None:
         assert not (mine & ours), path.name
 
 
-def test_candidates_share_no_sentence_with_the_external_sets() -> None:
+def test_situation_files_share_no_sentence_with_the_external_sets() -> None:
     """Only compared, never printed."""
     files = sorted((ROOT.parent / "shared" / "eval" / "external").glob("*.jsonl"))
     if not files:
