@@ -37,7 +37,11 @@ Answer = Literal["yes", "no", "unsure", "other"]
 
 # Fallback while the verdict has no `ask_safety_question`: a concern this close to urgent is asked about.
 NEAR_URGENT_SCORE = 0.65  # the concern band is [0.4, 0.7)
-NEAR_URGENT_P = 0.35  # p_urgent of the classifier or the semantic head, read from the reasons
+NEAR_URGENT_P = 0.35  # p_urgent of the n-gram classifier, read from its reason
+# The semantic layer's urgent rule is its kNN vote (knowledge/triage/semantic.py, KNN_URGENT = 0.08): half of it
+# counts as near. Its head's p_urgent does not: in the tuned encoder's space it is over-confident on short
+# follow-ups ("ja, i morgen efter skole" at 0.59), docs/TRIAGE.md, tenth pass.
+NEAR_URGENT_KNN = 0.04
 
 # Words of a death wish or self-harm (Danish and English), in the raw message or the reasons triage gives.
 _SUICIDE = re.compile(
@@ -54,7 +58,8 @@ _DANGER = re.compile(
     r"kick(?:s|ed)? me|choke",
     re.IGNORECASE,
 )
-_P_URGENT = re.compile(r"p_urgent=([0-9.]+)")
+_P_URGENT = re.compile(r"classifier: [a-z]+ \(p_urgent=([0-9.]+)")
+_KNN = re.compile(r"semantic: [a-z]+,.*?knn ([+-][0-9.]+)")
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,8 @@ def _signal(text: str) -> bool:
 
 def _near_urgent(verdict: Any, reasons: str) -> bool:
     p_urgent = max((float(p) for p in _P_URGENT.findall(reasons) if _is_number(p)), default=0.0)
-    return float(getattr(verdict, "score", 0.0)) >= NEAR_URGENT_SCORE or p_urgent >= NEAR_URGENT_P
+    knn = max((float(k) for k in _KNN.findall(reasons) if _is_number(k)), default=-1.0)
+    return float(getattr(verdict, "score", 0.0)) >= NEAR_URGENT_SCORE or p_urgent >= NEAR_URGENT_P or knn >= NEAR_URGENT_KNN
 
 
 def _is_number(value: str) -> bool:

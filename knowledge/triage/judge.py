@@ -182,7 +182,10 @@ class Triage:
                 f"similarity {similarity:.2f})"
             )
             result.level = level
-            risk = p["urgent"] + 0.5 * p["concern"]
+            # Where in its band: the kNN vote's share of the urgent bar (the head's p_urgent is over-confident in
+            # the tuned space, so it does not place the score; docs/TRIAGE.md, tenth pass).
+            width = BAND_CEILING[level] - BAND_FLOOR[level]
+            risk = BAND_FLOOR[level] + width * semantic.vote_share(verdict)
             result.score = round(min(BAND_CEILING[level], max(BAND_FLOOR[level], risk, result.score)), 4)
 
     def _predict(self, norms: Sequence[NormalisedText], matches: Sequence[MatchResult]) -> list[Prediction | None]:

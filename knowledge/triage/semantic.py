@@ -237,6 +237,11 @@ def risk_score(verdict: SemanticVerdict) -> float:
     return p["urgent"] + p["concern"] + KNN_WEIGHT * verdict.knn
 
 
+def vote_share(verdict: SemanticVerdict) -> float:
+    """The kNN vote as a share of the urgent bar, 0..1: where a raised message sits inside its band."""
+    return min(1.0, max(0.0, verdict.knn / KNN_URGENT))
+
+
 def raise_level(current: Level, verdict: SemanticVerdict, words: int) -> Level:
     """The level the semantic layer proposes, never lower than `current`: urgent when the closest curated
     examples are clearly urgent ones rather than everyday or distress ones, else none -> concern on the

@@ -70,8 +70,14 @@ def test_violence_at_concern_gets_the_danger_question() -> None:
 
 
 def test_near_the_urgent_threshold_is_asked_even_without_a_signal_word() -> None:
-    reasons = ["semantic: concern, close to concern example (p_urgent=0.56, p_concern=0.09)"]
-    assert kind_to_ask(FakeVerdict("concern", 0.6, reasons), "ja det gør jeg", "none", None) == "suicide"
+    """Near: the classifier's p_urgent >= 0.35, or the semantic kNN vote at half the urgent bar or more. The
+    semantic head's p_urgent alone is not read: in the tuned space it is over-confident on short follow-ups."""
+    near_knn = ["semantic: concern, close to concern example (p_urgent=0.20, p_concern=0.09, knn +0.051/+0.010)"]
+    assert kind_to_ask(FakeVerdict("concern", 0.6, near_knn), "ja det gør jeg", "none", None) == "suicide"
+    near_p = ["classifier: concern (p_urgent=0.41, p_concern=0.30)"]
+    assert kind_to_ask(FakeVerdict("concern", 0.5, near_p), "ja det gør jeg", "none", None) == "suicide"
+    confident_head = ["semantic: concern, close to concern example (p_urgent=0.59, p_concern=0.02, knn +0.024/+0.066)"]
+    assert kind_to_ask(FakeVerdict("concern", 0.6, confident_head), "ja, i morgen efter skole", "none", None) is None
     assert kind_to_ask(FakeVerdict("concern", 0.4), "jeg har det bare dårligt for tiden", "none", None) is None
 
 
