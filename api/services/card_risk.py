@@ -38,6 +38,7 @@ class FlooredVerdict:
     score: float
     reasons: list[str]
     spans: Sequence[tuple[int, int]] = field(default_factory=tuple)
+    near_urgent: bool = False  # triage's mark for the safety question, carried over
 
 
 def question_of(custom: dict[str, object]) -> str | None:
@@ -66,6 +67,7 @@ def floored(verdict: TriageVerdict, floor: str, reason: str) -> TriageVerdict:
         score=verdict.score,
         reasons=[*verdict.reasons, reason],
         spans=tuple(getattr(verdict, "spans", None) or ()),
+        near_urgent=bool(getattr(verdict, "near_urgent", False)),
     )
 
 

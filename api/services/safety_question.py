@@ -35,13 +35,11 @@ from api.services.rasa_client import RasaUnavailable
 Kind = Literal["suicide", "danger"]
 Answer = Literal["yes", "no", "unsure", "other"]
 
-# Fallback while the verdict has no `ask_safety_question`: a concern this close to urgent is asked about.
+# A concern this close to urgent is asked about. Triage's own mark first: the semantic layer's calibrated
+# p(urgent) reached its near-urgent bar (`near_urgent`; the bar is the one at which urgent rows reach 0.98 recall
+# out of fold, knowledge/risk/encoder/semantic-calibration.json). Then the score and the n-gram classifier.
 NEAR_URGENT_SCORE = 0.65  # the concern band is [0.4, 0.7)
 NEAR_URGENT_P = 0.35  # p_urgent of the n-gram classifier, read from its reason
-# The semantic layer's urgent rule is its kNN vote (knowledge/triage/semantic.py, KNN_URGENT = 0.08): half of it
-# counts as near. Its head's p_urgent does not: in the tuned encoder's space it is over-confident on short
-# follow-ups ("ja, i morgen efter skole" at 0.59), docs/TRIAGE.md, tenth pass.
-NEAR_URGENT_KNN = 0.04
 
 # Words of a death wish or self-harm (Danish and English), in the raw message or the reasons triage gives.
 _SUICIDE = re.compile(
@@ -59,7 +57,6 @@ _DANGER = re.compile(
     re.IGNORECASE,
 )
 _P_URGENT = re.compile(r"classifier: [a-z]+ \(p_urgent=([0-9.]+)")
-_KNN = re.compile(r"semantic: [a-z]+,.*?knn ([+-][0-9.]+)")
 
 
 @dataclass(frozen=True)
@@ -89,9 +86,10 @@ def _signal(text: str) -> bool:
 
 
 def _near_urgent(verdict: Any, reasons: str) -> bool:
+    if getattr(verdict, "near_urgent", False):
+        return True
     p_urgent = max((float(p) for p in _P_URGENT.findall(reasons) if _is_number(p)), default=0.0)
-    knn = max((float(k) for k in _KNN.findall(reasons) if _is_number(k)), default=-1.0)
-    return float(getattr(verdict, "score", 0.0)) >= NEAR_URGENT_SCORE or p_urgent >= NEAR_URGENT_P or knn >= NEAR_URGENT_KNN
+    return float(getattr(verdict, "score", 0.0)) >= NEAR_URGENT_SCORE or p_urgent >= NEAR_URGENT_P
 
 
 def _is_number(value: str) -> bool:

@@ -114,7 +114,12 @@ def training_rows(risk_dir: Path) -> list[Row]:
 
 
 def train(risk_dir: Path, out_dir: Path, steps: int) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
+    train_on(training_rows(risk_dir), out_dir / "lora.pt", steps)
+
+
+def train_on(rows: list[Row], lora_path: Path, steps: int) -> None:
+    """Adapters (and a throw-away linear head) trained on `rows`, saved to `lora_path`."""
+    lora_path.parent.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(0)
     torch.set_num_threads(2)
     from tokenizers import Tokenizer
@@ -122,7 +127,6 @@ def train(risk_dir: Path, out_dir: Path, steps: int) -> None:
 
     folder = ensure_e5_folder()
     tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    rows = training_rows(risk_dir)
     y = np.array([LEVELS.index(r.level) for r in rows])
     print(f"{len(rows)} rows ({np.bincount(y, minlength=3).tolist()})", flush=True)
     bert = BertModel.from_pretrained(str(folder), add_pooling_layer=False, attn_implementation="eager")
@@ -150,7 +154,7 @@ def train(risk_dir: Path, out_dir: Path, steps: int) -> None:
         if step % 25 == 0:
             print(f"step {step} loss {loss.item():.3f} {time.perf_counter() - started:.0f}s", flush=True)
     lora = {k: v.detach().clone() for k, v in bert.state_dict().items() if k.endswith((".a", ".b"))}
-    torch.save({"lora": lora, "layers_from": LAYERS_FROM, "rank": RANK_LORA, "alpha": ALPHA}, out_dir / "lora.pt")
+    torch.save({"lora": lora, "layers_from": LAYERS_FROM, "rank": RANK_LORA, "alpha": ALPHA}, lora_path)
     print(f"trained {steps} steps in {time.perf_counter() - started:.0f}s", flush=True)
 
 

@@ -1,17 +1,21 @@
 """`Triage.judge()`: normalise, match the curated lexicons, ask the classifier, add context, combine.
 
 Combination rule: level = max(lexicon level, classifier level). Idiom, negation, quote, project and
-third-person vetoes cap the lexicon hits they cover. The classifier is conservative: it raises to
-`urgent` only above `URGENT_THRESHOLD`, and never to `urgent` when a veto matched and no lexicon hit
-is left. A follow-up such as "jeg har dem her" is urgent when an earlier message in `history` (or the
+third-person vetoes cap the lexicon hits they cover. With the semantic layer on, the n-gram classifier
+flags at most `concern` (p(concern) + p(urgent) >= `CONCERN_THRESHOLD`); its probabilities are features of
+the semantic head, and its own urgent bars added nothing there in the eleventh pass's ablation. Without the
+semantic layer (`LYT_TRIAGE_SEMANTIC=0`, and for the earlier messages the context rules read) it raises to
+`urgent` above `URGENT_THRESHOLD`, or `URGENT_WITH_IMMINENCE` with an imminence signal, never when a veto
+matched and no lexicon hit is left. A follow-up such as "jeg har dem her" is urgent when an earlier message in `history` (or the
 same message) reached the level its context rule asks for. Two conversation-level rules
 (`knowledge.triage.conversation`) then may raise a message with history to urgent: a farewell after
 earlier distress, and a third-party emergency added up over the last two or three messages.
 
 The semantic layer (`knowledge.triage.semantic`, on unless `LYT_TRIAGE_SEMANTIC=0`) then looks at every
-message not already urgent and may raise it (to urgent on a clear kNN vote over the curated examples in the
-tuned encoder's space, none -> concern on one head over the sentence embedding, the signal categories and the
-classifier's probabilities, with the vote). It never lowers a verdict (docs/TRIAGE.md, "The decision rule").
+message not already urgent and may raise it on the calibrated probabilities of one model (the head over the
+tuned sentence embedding, the signal categories and the classifier's probabilities, with the kNN votes,
+through `calibration.py`). It never lowers a verdict, and nothing lowers what it proposes
+(docs/TRIAGE.md, "The decision rule").
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from knowledge.triage.normalise import NormalisedText, Normaliser, Span
 from knowledge.triage.semantic import SemanticLayer
 from knowledge.triage.sentence_embedding import EmbeddingSink
 
-URGENT_THRESHOLD = 0.60  # p(urgent) for the classifier to raise to urgent
+URGENT_THRESHOLD = 0.60  # p(urgent) for the classifier to raise to urgent (without the semantic layer)
 # ... or this much p(urgent) when the message also has an imminence signal (signals.yml: a time such as
 # "i aften"/"tonight", means, a goodbye, "in my hand"). On every own example, blind probe and dev message
 # this combination flagged only urgent messages.
@@ -38,6 +42,11 @@ URGENT_WITH_IMMINENCE = 0.15
 IMMINENCE_SIGNALS = frozenset({"time", "means", "goodbye", "acute"})
 IMMINENCE_MIN_WORDS = 4  # a bare "tonight" is a follow-up: only the context rules judge it
 CONCERN_THRESHOLD = 0.35  # p(concern)+p(urgent); see docs: favours concern offers over missed risk
+# The one exception to "nothing lowers the semantic layer's urgent" (issue 15 allows a documented idiom or
+# negation list): when the lexicon's only risk words are covered by a veto of these kinds (patterns.yml:
+# idioms, lyrics and quotes, school projects, general questions, conditionals, negations, the past), the layer
+# raises at most to concern. Not a third-person veto: someone else in acute danger is urgent (taxonomy.yml).
+SEMANTIC_CAPPING_VETOES = frozenset({"idiom", "quote", "project", "general", "conditional", "negation", "past"})
 HISTORY_WINDOW = 4  # earlier messages considered for context
 BAND_FLOOR: dict[Level, float] = {"none": 0.0, "concern": 0.4, "urgent": 0.7}
 BAND_CEILING: dict[Level, float] = {"none": 0.39, "concern": 0.69, "urgent": 1.0}
@@ -49,20 +58,36 @@ class TriageResult:
     score: float  # 0..1, inside the band of the level: none < 0.4 <= concern < 0.7 <= urgent
     reasons: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)  # character spans in `text` to highlight
+    # The semantic layer's calibrated p(urgent) reached its near-urgent bar: the safety question is asked
+    # when the message stays at concern (api/services/safety_question.py).
+    near_urgent: bool = False
 
 
 def _quote(text: str, span: Span) -> str:
     return " ".join(text[span[0] : span[1]].split())[:80]
 
 
+def _covered_by_idiom(match: MatchResult) -> bool:
+    """The lexicon found risk words, and every one is covered by an idiom-like veto (SEMANTIC_CAPPING_VETOES)."""
+    return (
+        match.level == "none"
+        and bool(match.vetoes)
+        and any(v.veto.kind in SEMANTIC_CAPPING_VETOES for v in match.vetoes)
+    )
+
+
 def _classifier_level(
-    prediction: Prediction, idiom_only: bool, signals: frozenset[str] = frozenset(), words: int = 0
+    prediction: Prediction,
+    idiom_only: bool,
+    signals: frozenset[str] = frozenset(),
+    words: int = 0,
+    urgent_allowed: bool = True,
 ) -> Level:
     p = prediction.probabilities
     imminent = (
         bool(signals & IMMINENCE_SIGNALS) and p["urgent"] >= URGENT_WITH_IMMINENCE and words >= IMMINENCE_MIN_WORDS
     )
-    if (p["urgent"] >= URGENT_THRESHOLD or imminent) and not idiom_only:
+    if urgent_allowed and (p["urgent"] >= URGENT_THRESHOLD or imminent) and not idiom_only:
         return "urgent"
     if p["urgent"] + p["concern"] >= CONCERN_THRESHOLD:
         return "concern"
@@ -125,9 +150,13 @@ class Triage:
         norms = [self.normaliser(t) for t in texts]
         matches = [self.matcher.match(n) for n in norms]
         predictions = self._predict(norms, matches)
-        combined = [self._combine(t, norms[i], matches[i], predictions[i]) for i, t in enumerate(texts)]
-        if use_semantic:
-            self._raise_semantic(texts, combined, matches, predictions, norms, on_embedding)
+        semantic_on = use_semantic and self.semantic is not None
+        combined = [
+            self._combine(t, norms[i], matches[i], predictions[i], classifier_urgent=not semantic_on)
+            for i, t in enumerate(texts)
+        ]
+        if semantic_on:
+            self._raise_semantic(texts, combined, matches, predictions, on_embedding)
         results = []
         for i, text in enumerate(texts):
             result = combined[i]
@@ -145,13 +174,10 @@ class Triage:
         results: Sequence[TriageResult],
         matches: Sequence[MatchResult],
         predictions: Sequence[Prediction | None],
-        norms: Sequence[NormalisedText],
         on_embedding: EmbeddingSink | None = None,
     ) -> None:
-        """Let the semantic layer raise (never lower) verdicts that are not urgent yet.
-
-        A follow-up that a context rule knows ("i have them here") is left to the context rules for urgent:
-        alone it is at most raised to concern. So is a message whose only risk words an idiom veto covers."""
+        """Let the semantic layer raise (never lower) verdicts that are not urgent yet, on its calibrated
+        probabilities alone (semantic.raise_level); and mark a message near urgent for the safety question."""
         if self.semantic is None:
             return
         asked = [
@@ -165,27 +191,24 @@ class Triage:
         ]
         side = semantic.side_features([matches[i].feature_signals for i in asked], probabilities)
         verdicts = self.semantic.verdicts([texts[i] for i in asked], side, on_embedding)
+        bars = self.semantic.calibration
         for i, verdict in zip(asked, verdicts, strict=True):
             result = results[i]
-            level = semantic.raise_level(result.level, verdict, len(texts[i].split()))
-            follow_up = any(regex.search(norms[i].text) for _, regex in self.matcher.context)
-            idiom_only = matches[i].level == "none" and bool(matches[i].vetoes)  # as for the classifier
-            if level == "urgent" and (follow_up or idiom_only):
-                level = max_level(result.level, "concern")  # at most concern alone, never below what it had
+            p = verdict.calibrated
+            result.near_urgent = p.get("urgent", 0.0) >= bars.near_urgent_bar
+            level = semantic.raise_level(result.level, verdict, len(texts[i].split()), bars)
+            if level == "urgent" and _covered_by_idiom(matches[i]):
+                level = max_level(result.level, "concern")
             if level == result.level:
                 continue
-            p = verdict.probabilities
             kind, similarity = self.semantic.head.closest(verdict, level)
             result.reasons.append(
                 f"semantic: {level}, close to {kind or level} (p_urgent={p['urgent']:.2f}, "
-                f"p_concern={p['concern']:.2f}, knn {verdict.knn:+.3f}/{verdict.knn_concern:+.3f}, "
-                f"similarity {similarity:.2f})"
+                f"p_concern={p['concern']:.2f}, similarity {similarity:.2f})"
             )
             result.level = level
-            # Where in its band: the kNN vote's share of the urgent bar (the head's p_urgent is over-confident in
-            # the tuned space, so it does not place the score; docs/TRIAGE.md, tenth pass).
             width = BAND_CEILING[level] - BAND_FLOOR[level]
-            risk = BAND_FLOOR[level] + width * semantic.vote_share(verdict)
+            risk = BAND_FLOOR[level] + width * semantic.band_share(verdict, level, bars)
             result.score = round(min(BAND_CEILING[level], max(BAND_FLOOR[level], risk, result.score)), 4)
 
     def _predict(self, norms: Sequence[NormalisedText], matches: Sequence[MatchResult]) -> list[Prediction | None]:
@@ -202,7 +225,12 @@ class Triage:
         return out
 
     def _combine(
-        self, text: str, norm: NormalisedText, match: MatchResult, prediction: Prediction | None
+        self,
+        text: str,
+        norm: NormalisedText,
+        match: MatchResult,
+        prediction: Prediction | None,
+        classifier_urgent: bool = True,
     ) -> TriageResult:
         reasons: list[str] = []
         spans: list[Span] = []
@@ -230,7 +258,9 @@ class Triage:
         classifier_level: Level = "none"
         if prediction is not None:
             idiom_only = lexicon_level == "none" and bool(match.vetoes)
-            classifier_level = _classifier_level(prediction, idiom_only, match.signals, len(norm.text.split()))
+            classifier_level = _classifier_level(
+                prediction, idiom_only, match.signals, len(norm.text.split()), urgent_allowed=classifier_urgent
+            )
             p = prediction.probabilities
             risk = max(risk, p["urgent"] + 0.5 * p["concern"])
             if RANK[classifier_level] > RANK[lexicon_level]:

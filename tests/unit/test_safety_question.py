@@ -51,6 +51,7 @@ class FakeVerdict:  # the shape of knowledge.triage.judge.TriageResult, without 
     level: str
     score: float = 0.5
     reasons: list[str] = field(default_factory=list)
+    near_urgent: bool = False
 
 
 @dataclass
@@ -70,15 +71,16 @@ def test_violence_at_concern_gets_the_danger_question() -> None:
 
 
 def test_near_the_urgent_threshold_is_asked_even_without_a_signal_word() -> None:
-    """Near: the classifier's p_urgent >= 0.35, or the semantic kNN vote at half the urgent bar or more. The
-    semantic head's p_urgent alone is not read: in the tuned space it is over-confident on short follow-ups."""
-    near_knn = ["semantic: concern, close to concern example (p_urgent=0.20, p_concern=0.09, knn +0.051/+0.010)"]
-    assert kind_to_ask(FakeVerdict("concern", 0.6, near_knn), "ja det gør jeg", "none", None) == "suicide"
+    """Near: triage marked the message near urgent (the semantic layer's calibrated p(urgent) reached its
+    near-urgent bar, chosen out of fold at 0.98 urgent recall), or the classifier's p_urgent >= 0.35."""
+    near = FakeVerdict("concern", 0.5, ["semantic: concern, close to concern example (p_urgent=0.20, p_concern=0.70)"])
+    assert kind_to_ask(near, "ja det gør jeg", "none", None) is None  # the reason's number alone is not read
+    marked = FakeVerdict("concern", 0.5, near.reasons, near_urgent=True)
+    assert kind_to_ask(marked, "ja det gør jeg", "none", None) == "suicide"
     near_p = ["classifier: concern (p_urgent=0.41, p_concern=0.30)"]
     assert kind_to_ask(FakeVerdict("concern", 0.5, near_p), "ja det gør jeg", "none", None) == "suicide"
-    confident_head = ["semantic: concern, close to concern example (p_urgent=0.59, p_concern=0.02, knn +0.024/+0.066)"]
-    assert kind_to_ask(FakeVerdict("concern", 0.6, confident_head), "ja, i morgen efter skole", "none", None) is None
     assert kind_to_ask(FakeVerdict("concern", 0.4), "jeg har det bare dårligt for tiden", "none", None) is None
+    assert kind_to_ask(FakeVerdict("none", 0.3, near_urgent=True), "ok tak", "none", None) is None  # concern only
 
 
 def test_never_asked_twice_never_when_urgent_and_never_for_none() -> None:
@@ -91,6 +93,6 @@ def test_never_asked_twice_never_when_urgent_and_never_for_none() -> None:
 
 def test_the_verdicts_own_flag_wins_once_triage_sets_it() -> None:
     plain = "jeg har det bare dårligt for tiden"
-    assert kind_to_ask(FlaggedVerdict("concern", 0.4, [], True), plain, "none", None) == "suicide"
-    flagged_off = FlaggedVerdict("concern", 0.6, ['lexicon: "hurt myself" (concern, en)'], False)
+    assert kind_to_ask(FlaggedVerdict("concern", 0.4, [], ask_safety_question=True), plain, "none", None) == "suicide"
+    flagged_off = FlaggedVerdict("concern", 0.6, ['lexicon: "hurt myself" (concern, en)'], ask_safety_question=False)
     assert kind_to_ask(flagged_off, "i hurt myself", "none", None) is None

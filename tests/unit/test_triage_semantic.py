@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge.triage import semantic
+from knowledge.triage import calibration, semantic, tuned_encoder
 from knowledge.triage.evaluation import dev_report, read_dev_set, read_jsonl
 from knowledge.triage.levels import LEVELS, RANK
 from knowledge.triage.normalise import Normaliser
@@ -25,6 +25,8 @@ HOLDOUT9 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_hold
 HOLDOUT10 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout10.jsonl"
 HOLDOUT11 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout11.jsonl"
 HOLDOUT12 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout12.jsonl"
+HOLDOUT13 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout13.jsonl"
+HOLDOUT14 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout14.jsonl"
 # A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
 # disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
 # holdout6's and holdout7's writers (who never saw this repository) both wrote "how do i turn off read receipts
@@ -38,74 +40,89 @@ HOLDOUT12 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_hol
 KNOWN_COINCIDENCES = frozenset(
     {"hold2-0073", "blind-0286", "blind-0011", "hold6-0124", "hold7-0162", "hold8-0167", "dev-0154"}
     | {"hold9-0074", "hold9-0134", "hold9-0055", "hold9-0161", "hold3-0139", "hold6-0021", "hold10-0185", "hold8-0081"}
+    # holdout13's and holdout8's writers wrote the same idiom line ("jeg døde af grin da min lærer ...").
+    | {"hold13-0166", "hold8-0040"}
+    # holdout14's writer wrote three short everyday lines that earlier sets hold word for word (holdout12's "hej hvad
+    # er jeres åbningstider", the blind set's "jeg dør af grin 😂😂" and "is it normal to feel nervous before a first
+    # date"). Measured with them.
+    | {"hold14-0005", "hold12-0126", "hold14-0155", "hold14-0176", "blind-0202", "blind-0290"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
 
 
+BARS = calibration.Calibration(
+    mean=(0.0,) * 5, scale=(1.0,) * 5, coef=((0.0,) * 5,) * 3, intercept=(0.0,) * 3,
+    urgent_bar=0.6, concern_bar=0.4, near_urgent_bar=0.1, adapter="test",
+)  # fmt: skip
+
+
 def _verdict(p_none: float, p_concern: float, p_urgent: float) -> semantic.SemanticVerdict:
-    return semantic.SemanticVerdict({"none": p_none, "concern": p_concern, "urgent": p_urgent}, np.zeros(0))
+    """A verdict whose calibrated probabilities are the given ones."""
+    p = {"none": p_none, "concern": p_concern, "urgent": p_urgent}
+    return semantic.SemanticVerdict(p, np.zeros(0), calibrated=p)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("current", LEVELS)
-@pytest.mark.parametrize("probs", [(1, 0, 0), (0, 1, 0), (0, 0, 1), (0.1, 0.1, 0.8), (0.05, 0.05, 0.9)])
-def test_raise_level_never_lowers_and_raises_at_most_one_level(current: str, probs: tuple[float, ...]) -> None:
-    """Without a kNN vote (knn 0) the layer raises at most one level."""
-    level = semantic.raise_level(current, _verdict(*probs), words=8)  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    "probs", [(1, 0, 0), (0, 1, 0), (0, 0, 1), (0.1, 0.1, 0.8), (0.5, 0.3, 0.2), (0.7, 0.25, 0.05)]
+)
+def test_raise_level_never_lowers(current: str, probs: tuple[float, ...]) -> None:
+    level = semantic.raise_level(current, _verdict(*probs), 8, BARS)  # type: ignore[arg-type]
     assert RANK[level] >= RANK[current]  # type: ignore[index]
-    assert RANK[level] - RANK[current] <= 1  # type: ignore[index]
 
 
-def test_urgent_needs_a_clear_knn_vote_over_everyday_and_distress_examples_and_six_words() -> None:
-    """The tenth pass's rule (docs/TRIAGE.md): in the tuned encoder's space the kNN vote alone raises to urgent,
-    from none or concern, when the closest curated examples are urgent ones rather than everyday ones
-    (knn >= KNN_URGENT) and rather than distress ones (knn_concern >= KNN_URGENT_OVER_CONCERN), in a message of
-    at least KNN_URGENT_MIN_WORDS words. p(urgent) alone never makes urgent: the ninth pass measured that the
-    head is over-confident ("farvel og tak for hjælpen" at 0.97)."""
-    clear = semantic.SemanticVerdict({"none": 0.9, "concern": 0.05, "urgent": 0.05}, np.zeros(0), knn=0.09,
-                                     knn_concern=0.03)  # fmt: skip
-    assert semantic.raise_level("none", clear, words=8) == "urgent"
-    assert semantic.raise_level("concern", clear, words=8) == "urgent"
-    assert semantic.raise_level("none", clear, words=semantic.KNN_URGENT_MIN_WORDS - 1) == "concern"
-    like_distress = semantic.SemanticVerdict({"none": 0.0, "concern": 0.2, "urgent": 0.8}, np.zeros(0), knn=0.12,
-                                             knn_concern=0.01)  # fmt: skip
-    assert semantic.raise_level("concern", like_distress, words=8) == "concern"
-    confident = semantic.SemanticVerdict({"none": 0.0, "concern": 0.0, "urgent": 1.0}, np.zeros(0), knn=0.07,
-                                         knn_concern=0.2)  # fmt: skip
-    assert semantic.raise_level("concern", confident, words=8) == "concern"
-    assert semantic.raise_level("none", confident, words=8) == "concern"  # none -> concern on p and the vote
+def test_one_rule_on_the_calibrated_probabilities() -> None:
+    """The eleventh pass's rule (docs/TRIAGE.md, "The decision rule"): urgent at the urgent bar, from none or
+    concern, in a message of URGENT_MIN_WORDS words or more; none -> concern when p(concern) + p(urgent) reaches
+    the concern bar; nothing else."""
+    assert semantic.raise_level("none", _verdict(0.3, 0.1, 0.6), 8, BARS) == "urgent"
+    assert semantic.raise_level("concern", _verdict(0.3, 0.1, 0.6), 8, BARS) == "urgent"
+    assert semantic.raise_level("concern", _verdict(0.0, 0.41, 0.59), 8, BARS) == "concern"
+    assert semantic.raise_level("none", _verdict(0.6, 0.3, 0.1), 8, BARS) == "concern"
+    assert semantic.raise_level("none", _verdict(0.61, 0.3, 0.09), 8, BARS) == "none"
+    short = semantic.URGENT_MIN_WORDS - 1  # closings ("ok tak for alt") sit next to short urgent examples
+    assert semantic.raise_level("none", _verdict(0.3, 0.1, 0.6), short, BARS) == "concern"
 
 
-def test_a_blocked_urgent_still_raises_to_concern(monkeypatch: pytest.MonkeyPatch) -> None:
-    """When the semantic layer proposes urgent but a follow-up pattern or an idiom veto blocks urgent, the message
-    is still raised to concern, never left at none (before the ninth pass it fell back to none: hold7-0035, a
-    father's threat to kill, was judged none). Checked on every message of holdout6 and holdout7."""
-    proposed: dict[str, str] = {}
-    original = semantic.raise_level
+def test_short_messages_and_near_negatives_are_never_raised_nor_a_verdict_without_calibration() -> None:
+    assert semantic.raise_level("none", _verdict(0, 0, 1), semantic.MIN_WORDS - 1, BARS) == "none"
+    p = {"none": 0.0, "concern": 0.0, "urgent": 1.0}
+    near = semantic.SemanticVerdict(p, np.zeros(0), near_negative=True, calibrated=p)  # type: ignore[arg-type]
+    assert semantic.raise_level("concern", near, 8, BARS) == "concern"
+    bare = semantic.SemanticVerdict({"none": 0.0, "concern": 0.0, "urgent": 1.0}, np.zeros(0))
+    assert semantic.raise_level("concern", bare, 8, BARS) == "concern"
 
-    def spy(current: str, verdict: semantic.SemanticVerdict, words: int) -> str:
-        level = original(current, verdict, words)  # type: ignore[arg-type]
-        proposed[current + str(id(verdict))] = level
-        return level
 
+def test_band_share_places_a_raised_message_inside_its_band() -> None:
+    assert semantic.band_share(_verdict(0, 0, 0.6), "urgent", BARS) == 0.0
+    assert semantic.band_share(_verdict(0, 0, 1.0), "urgent", BARS) == 1.0
+    assert semantic.band_share(_verdict(0, 0.7, 0.3), "concern", BARS) == pytest.approx(0.5)
+
+
+def test_the_calibration_file_was_fitted_for_the_committed_adapter() -> None:
+    """knowledge/risk/encoder/semantic-calibration.json names the adapter its out-of-fold verdicts came from:
+    a new adapter needs a new calibration (bench/triage_pass11/: oof_adapters, oof_rules, calibrate)."""
+    fitted = calibration.load()
+    assert fitted.adapter == tuned_encoder.adapter_digest()
+    assert 0.0 < fitted.near_urgent_bar < fitted.urgent_bar < 1.0
+    assert 0.0 < fitted.concern_bar < 1.0
+    p = fitted.probabilities(calibration.features({"none": 0.01, "concern": 0.01, "urgent": 0.98}, 0.1, 0.1, 12))
+    assert abs(sum(p.values()) - 1.0) < 1e-9 and p["urgent"] > p["none"]
+
+
+def test_only_idiom_like_vetoes_cap_the_semantic_urgent() -> None:
+    """The one documented exception (judge.SEMANTIC_CAPPING_VETOES): a message whose only risk words an idiom,
+    quote, project, general, conditional, negation or past veto covers is raised at most to concern. A
+    third-person veto caps nothing: someone else in acute danger is urgent."""
+    from knowledge.triage import judge
+
+    assert "third-person" not in judge.SEMANTIC_CAPPING_VETOES
+    assert {"idiom", "negation"} <= judge.SEMANTIC_CAPPING_VETOES
     t = triage()
-    blocked = 0
-    for path in (HOLDOUT6, HOLDOUT7):
-        for message in read_dev_set(path):
-            proposed.clear()
-            monkeypatch.setattr(semantic, "raise_level", spy)
-            verdict = t.judge(message.text)
-            monkeypatch.setattr(semantic, "raise_level", original)
-            if "urgent" in proposed.values() and verdict.level != "urgent":
-                blocked += 1
-                assert verdict.level == "concern", (message.id, verdict.reasons)
-    assert blocked >= 1  # the path is exercised
-
-
-def test_short_messages_and_near_negatives_are_never_raised() -> None:
-    assert semantic.raise_level("none", _verdict(0, 0, 1), words=2) == "none"
-    near = semantic.SemanticVerdict({"none": 0.0, "concern": 0.0, "urgent": 1.0}, np.zeros(0), near_negative=True)
-    assert semantic.raise_level("concern", near, words=8) == "concern"
+    assert t.judge("jeg dør af grin over den video min bror sendte i går aftes").level != "urgent"
+    friend = t.judge("min veninde har lige taget en hel pakke piller og hun svarer ikke når jeg ringer")
+    assert friend.level == "urgent", friend.reasons
 
 
 def test_switch() -> None:
@@ -157,8 +174,8 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [HOLDOUT3, HOLDOUT4, HOLDOUT6, HOLDOUT7, HOLDOUT8, HOLDOUT9, HOLDOUT10, HOLDOUT11, HOLDOUT12],
-    ids=["holdout3", "holdout4", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12"],
+    [HOLDOUT3, HOLDOUT4, HOLDOUT6, HOLDOUT7, HOLDOUT8, HOLDOUT9, HOLDOUT10, HOLDOUT11, HOLDOUT12, HOLDOUT13, HOLDOUT14],
+    ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
     """holdout4 was written before the fifth pass: no training sentence (examples, negatives, lexicon and veto
@@ -259,14 +276,6 @@ def test_holdout3_at_the_measured_level() -> None:
     assert report.concern_flagged >= 0.88, report.concern_flagged
 
 
-def test_none_to_concern_reads_the_head_and_the_vote_together() -> None:
-    everyday = semantic.SemanticVerdict({"none": 0.9, "concern": 0.05, "urgent": 0.05}, np.zeros(0), knn=-0.05)
-    assert semantic.raise_level("none", everyday, words=8) == "none"
-    leaning = semantic.SemanticVerdict({"none": 0.9, "concern": 0.05, "urgent": 0.05}, np.zeros(0), knn=0.02)
-    assert semantic.risk_score(leaning) >= semantic.CONCERN_FROM_NONE
-    assert semantic.raise_level("none", leaning, words=8) == "concern"
-
-
 def test_holdout4_at_the_measured_level() -> None:
     """holdout4 (100: 50 urgent, 15 concern, 35 tricky none; 60% Danish) was written before the fifth pass,
     measured once before it (urgent recall 0.600, 1 urgent judged none, 4 none judged urgent) and once after
@@ -288,7 +297,7 @@ def test_holdout4_at_the_measured_level() -> None:
 class FreshHoldout:
     """A hold-out written on 2026-12-02 from the taxonomy's definitions alone by a helper who never saw this
     repository, kept outside it until measured once (docs/TRIAGE.md). holdout6-10 then served the tenth pass
-    as development sets; holdout11 and holdout12 were written for it. Floors sit at least two messages below the figures, not at the product goal."""
+    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh. Floors sit at least two messages below the figures, not at the product goal."""
 
     path: Path
     total: int
@@ -300,37 +309,45 @@ class FreshHoldout:
 
 
 FRESH_HOLDOUTS = {
-    # Each measured once on the triage of its day (docs/TRIAGE.md); the figures and floors below are the tenth
-    # pass's (tuned encoder, kNN rule), measured 2026-12-02 on the AVX-512 path (Intel Xeon): holdout6-10 had been
-    # seen by then (the tenth pass chose its thresholds on them), holdout11 was first measured on the pass's
-    # knn-only variant and holdout12 once on the final rule before its last change (docs/TRIAGE.md, tenth pass).
+    # Each measured once on the triage of its day (docs/TRIAGE.md). The figures and floors below are the eleventh
+    # pass's (one calibrated rule, chosen out of fold), measured 2026-12-03 on the AVX-512 path (Intel Xeon):
+    # holdout6-13 had been seen by then (holdout13 was measured once on the tenth pass, then served as a
+    # development set with holdout6-12); holdout14 was measured once, on the final rule, and never tuned on.
     # 217: 76 urgent, 58 concern, 83 none; 65% Danish ("Fresh hold-out 6").
     "holdout6": FreshHoldout(
-        HOLDOUT6, 217, "recall 0.671 (51/76), 7 urgent->none, 3 none->urgent, concern 54/58", 0.64, 9, 5, 0.89
+        HOLDOUT6, 217, "recall 0.803 (61/76), 1 urgent->none, 2 none->urgent, concern 57/58", 0.77, 3, 4, 0.94
     ),
     # 182: 65 urgent, 55 concern, 62 none; 66% Danish ("Eighth pass").
     "holdout7": FreshHoldout(
-        HOLDOUT7, 182, "recall 0.615 (40/65), 4 urgent->none, 1 none->urgent, concern 51/55", 0.58, 6, 3, 0.89
+        HOLDOUT7, 182, "recall 0.754 (49/65), 0 urgent->none, 1 none->urgent, concern 55/55", 0.72, 2, 3, 0.96
     ),
     # 210: 75 urgent, 65 concern, 70 none; 68% Danish ("Ninth pass").
     "holdout8": FreshHoldout(
-        HOLDOUT8, 210, "recall 0.760 (57/75), 1 urgent->none, 0 none->urgent, concern 55/65", 0.73, 3, 2, 0.81
+        HOLDOUT8, 210, "recall 0.813 (61/75), 0 urgent->none, 0 none->urgent, concern 65/65", 0.78, 2, 2, 0.96
     ),
     # 180: 65 urgent, 55 concern, 60 none; 68% Danish ("Ninth pass").
     "holdout9": FreshHoldout(
-        HOLDOUT9, 180, "recall 0.769 (50/65), 2 urgent->none, 0 none->urgent, concern 51/55", 0.73, 4, 2, 0.89
+        HOLDOUT9, 180, "recall 0.815 (53/65), 0 urgent->none, 0 none->urgent, concern 55/55", 0.78, 2, 2, 0.96
     ),
     # 190: 68 urgent, 57 concern, 65 none; 67% Danish ("Tenth pass").
     "holdout10": FreshHoldout(
-        HOLDOUT10, 190, "recall 0.676 (46/68), 5 urgent->none, 0 none->urgent, concern 49/57", 0.64, 7, 2, 0.82
+        HOLDOUT10, 190, "recall 0.794 (54/68), 4 urgent->none, 2 none->urgent, concern 55/57", 0.76, 6, 4, 0.92
     ),
     # 170: 60 urgent, 50 concern, 60 none; 74% Danish ("Tenth pass").
     "holdout11": FreshHoldout(
-        HOLDOUT11, 170, "recall 0.617 (37/60), 2 urgent->none, 0 none->urgent, concern 47/50", 0.58, 4, 2, 0.9
+        HOLDOUT11, 170, "recall 0.667 (40/60), 0 urgent->none, 1 none->urgent, concern 50/50", 0.63, 2, 3, 0.96
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Tenth pass").
     "holdout12": FreshHoldout(
-        HOLDOUT12, 180, "recall 0.683 (41/60), 2 urgent->none, 0 none->urgent, concern 55/60", 0.65, 4, 2, 0.88
+        HOLDOUT12, 180, "recall 0.817 (49/60), 1 urgent->none, 1 none->urgent, concern 58/60", 0.78, 3, 3, 0.93
+    ),
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Eleventh pass"; first look on the tenth pass: 0.750, 3).
+    "holdout13": FreshHoldout(
+        HOLDOUT13, 180, "recall 0.883 (53/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.85, 2, 2, 0.95
+    ),
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Eleventh pass": measured once, untouched).
+    "holdout14": FreshHoldout(
+        HOLDOUT14, 180, "recall 0.800 (48/60), 1 urgent->none, 0 none->urgent, concern 60/60", 0.76, 3, 2, 0.96
     ),
 }
 

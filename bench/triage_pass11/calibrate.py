@@ -1,0 +1,102 @@
+"""Eleventh pass: fit the semantic layer's calibrator on out-of-fold verdicts and choose its bars on them.
+Writes knowledge/risk/encoder/semantic-calibration.json (knowledge/triage/calibration.py).
+
+    .venv/bin/python -m bench.triage_pass11.calibrate <oof.jsonl> [--write]
+
+<oof.jsonl> comes from `oof_rules.py ... <oof.jsonl>`: one row per curated training row, judged by a fold
+adapter and head that never saw it. The calibrator's own probabilities for the bars are out of fold too
+(cross_val_predict over CV folds), so no figure below is in-sample.
+
+The bars: `urgent_bar` is the lowest p(urgent) at which curated `none` rows judged urgent stay within
+NONE_URGENT_MAX and `concern` rows within CONCERN_URGENT_MAX, out of fold; `concern_bar` the lowest p(concern)
++ p(urgent) at which `none` rows flagged stay within NONE_FLAGGED_MAX; `near_urgent_bar` the highest p(urgent)
+at which urgent rows still reach NEAR_RECALL in both languages (the safety question asks from there). These are the issue's limits for
+text people write (<= 2% none judged urgent, <= 8% none flagged), applied to the curated rows, whose `none`
+rows are mostly hard negatives (idioms, game slang, projects), so they bind harder here than in traffic.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.triage import calibration, tuned_encoder
+from knowledge.triage.levels import LEVELS
+
+NONE_URGENT_MAX = 0.02
+CONCERN_URGENT_MAX = 0.15
+NONE_FLAGGED_MAX = 0.08
+NEAR_RECALL = 0.98  # the issue's urgent recall target: "near urgent" (ask the safety question) reaches it
+C = 1.0
+GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
+
+
+def main(oof: Path, write: bool, none_urgent_max: float = NONE_URGENT_MAX) -> calibration.Calibration:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rows = [json.loads(line) for line in oof.read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if not r["near"] and r["words"] >= 3]
+    x = np.array(
+        [
+            calibration.features(dict(zip(LEVELS, r["p"], strict=True)), r["knn"], r["knn_c"], r["words"])  # type: ignore[arg-type]
+            for r in rows
+        ]
+    )
+    y = np.array([LEVELS.index(r["level"]) for r in rows])
+    lang = np.array([r["lang"] for r in rows])
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000))
+    p = cross_val_predict(model, x, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")
+    urgent, concern, none = y == 2, y == 1, y == 0
+
+    print("bar   urgent recall da/en   concern->urgent   none->urgent   none flagged (p_c+p_u)")
+    urgent_bar = concern_bar = None
+    near_bar = 0.0
+    for bar in GRID:
+        u = p[:, 2] >= bar
+        f = p[:, 1] + p[:, 2] >= bar
+        da, en = u[urgent & (lang == "da")].mean(), u[urgent & (lang == "en")].mean()
+        cu, nu, nf = u[concern].mean(), u[none].mean(), f[none].mean()
+        print(f"{bar:.2f}  {da:.3f}/{en:.3f}          {cu:.3f}             {nu:.3f}          {nf:.3f}")
+        if min(da, en) >= NEAR_RECALL:
+            near_bar = float(bar)
+        if urgent_bar is None and nu <= none_urgent_max and cu <= CONCERN_URGENT_MAX:
+            urgent_bar = float(bar)
+        if concern_bar is None and nf <= NONE_FLAGGED_MAX:
+            concern_bar = float(bar)
+    assert urgent_bar is not None and concern_bar is not None
+    u, f = p[:, 2] >= urgent_bar, p[:, 1] + p[:, 2] >= concern_bar
+    print(
+        f"chosen: urgent_bar {urgent_bar} (urgent recall {u[urgent].mean():.3f}, concern->urgent {u[concern].mean():.3f}, "
+        f"none->urgent {u[none].mean():.3f}); concern_bar {concern_bar} (concern flagged {f[concern].mean():.3f}, "
+        f"none flagged {f[none].mean():.3f}); near_urgent_bar {near_bar}"
+    )
+    model.fit(x, y)
+    scaler, regression = model[0], model[1]
+    fitted = calibration.Calibration(
+        mean=tuple(float(v) for v in scaler.mean_),
+        scale=tuple(float(v) for v in scaler.scale_),
+        coef=tuple(tuple(float(v) for v in r) for r in regression.coef_),
+        intercept=tuple(float(v) for v in regression.intercept_),
+        urgent_bar=urgent_bar,
+        concern_bar=concern_bar,
+        near_urgent_bar=near_bar,
+        adapter=tuned_encoder.adapter_digest(),
+        fitted_on=f"{len(rows)} curated rows judged out of fold (bench/triage_pass11), C={C}, "
+        f"none->urgent <= {none_urgent_max}",
+    )
+    print(json.dumps(fitted.to_json()))
+    if write:
+        calibration.CALIBRATION.write_text(json.dumps(fitted.to_json(), indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {calibration.CALIBRATION}")
+    return fitted
+
+
+if __name__ == "__main__":
+    limits = [float(a.split("=", 1)[1]) for a in sys.argv[2:] if a.startswith("--none-urgent-max=")]
+    main(Path(sys.argv[1]), "--write" in sys.argv[2:], *limits)
