@@ -2,7 +2,8 @@
 
 When triage leaves a message at `concern` with a self-harm, death-wish or danger signal, or close to the urgent
 threshold, the bot asks one short, direct question once per conversation: "are you thinking about ending your
-life?" (self-harm, death wish) or "are you in danger right now?" (violence, someone hurting them). Both are
+life?" (self-harm, death wish) or "are you in danger right now?" (violence, someone hurting them, or near
+urgent with words of neither kind). Both are
 worded so that "yes" always means risk. The wording follows the opening questions of the Columbia protocol's
 screen version (wish to be dead, thoughts of ending one's life), in our own words.
 
@@ -72,13 +73,23 @@ def kind_to_ask(verdict: Any, raw_text: str, conv_level: str, asked: Asked | Non
     """The question to ask after this verdict, or None. Never twice, never once urgent."""
     if asked is not None or conv_level == "urgent" or verdict.level == "urgent":
         return None
-    reasons = " ".join(str(r) for r in (getattr(verdict, "reasons", None) or []))
+    # The semantic layer's reasons name the closest curated example's kind ("close to a plan with a time of day"):
+    # words of a kind are not the young person's, so only the lexicon's and the classifier's reasons are read.
+    reasons = " ".join(
+        str(r) for r in (getattr(verdict, "reasons", None) or []) if not str(r).startswith("semantic:")
+    )
     flag = getattr(verdict, "ask_safety_question", None)  # set by triage itself once it knows
+    words = reasons + " " + raw_text
     if flag is None:
-        flag = verdict.level == "concern" and (_signal(reasons + " " + raw_text) or _near_urgent(verdict, reasons))
+        flag = verdict.level == "concern" and (_signal(words) or _near_urgent(verdict, reasons))
     if not flag:
         return None
-    return "danger" if _DANGER.search(reasons + " " + raw_text) and not _SUICIDE.search(raw_text) else "suicide"
+    if _DANGER.search(words) and not _SUICIDE.search(raw_text):
+        return "danger"
+    # Words of a death wish or self-harm: the suicide question. Near urgent with words of neither kind (a meeting
+    # with an adult "i morgen", a veiled goodbye): the general "are you in danger right now?", where "yes" and
+    # "I don't know" make the conversation urgent as well.
+    return "suicide" if _SUICIDE.search(words) else "danger"
 
 
 def _signal(text: str) -> bool:
@@ -86,9 +97,10 @@ def _signal(text: str) -> bool:
 
 
 def _near_urgent(verdict: Any, reasons: str) -> bool:
-    if getattr(verdict, "near_urgent", False):
-        return True
     p_urgent = max((float(p) for p in _P_URGENT.findall(reasons) if _is_number(p)), default=0.0)
+    marked = getattr(verdict, "near_urgent", None)
+    if marked is not None:  # triage's own mark (calibrated, six words or more) replaces the score's guess
+        return bool(marked) or p_urgent >= NEAR_URGENT_P
     return float(getattr(verdict, "score", 0.0)) >= NEAR_URGENT_SCORE or p_urgent >= NEAR_URGENT_P
 
 

@@ -64,6 +64,9 @@ def main(out: Path, sets: list[Path]) -> None:
                 norm = triage.normaliser(m.text)
                 match = triage.matcher.match(norm)
                 row["capped"] = judge_module._covered_by_idiom(match)  # the one cap the judge keeps
+                # for the ablation: the caps the tenth pass had (a follow-up pattern; any veto, third person too)
+                row["follow_up"] = any(regex.search(norm.text) for _, regex in triage.matcher.context)
+                row["any_veto"] = match.level == "none" and bool(match.vetoes)
                 handle.write(json.dumps(row) + "\n")
 
 

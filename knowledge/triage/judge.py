@@ -195,8 +195,10 @@ class Triage:
         for i, verdict in zip(asked, verdicts, strict=True):
             result = results[i]
             p = verdict.calibrated
-            result.near_urgent = p.get("urgent", 0.0) >= bars.near_urgent_bar
-            level = semantic.raise_level(result.level, verdict, len(texts[i].split()), bars)
+            words = len(texts[i].split())
+            # Near urgent as urgent itself: six words at least ("jeg er blevet snydt" is no reason to ask).
+            result.near_urgent = words >= semantic.URGENT_MIN_WORDS and p.get("urgent", 0.0) >= bars.near_urgent_bar
+            level = semantic.raise_level(result.level, verdict, words, bars)
             if level == "urgent" and _covered_by_idiom(matches[i]):
                 level = max_level(result.level, "concern")
             if level == result.level:

@@ -19,7 +19,7 @@ from tests.integration.helpers import events_of, new_conversation, send
 
 CONVERSATIONS = {
     "farewell": ("da", ["jeg orker ikke mere, det hele er bare håbløst", "nå men farvel"]),
-    "third-party": ("en", ["my friend said goodbye in the group chat", "he's not answering and his mum isn't home"]),
+    "third-party": ("en", ["my friend said goodbye in the group chat", "he's not answering his phone"]),
 }
 
 

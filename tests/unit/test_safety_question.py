@@ -76,11 +76,22 @@ def test_near_the_urgent_threshold_is_asked_even_without_a_signal_word() -> None
     near = FakeVerdict("concern", 0.5, ["semantic: concern, close to concern example (p_urgent=0.20, p_concern=0.70)"])
     assert kind_to_ask(near, "ja det gør jeg", "none", None) is None  # the reason's number alone is not read
     marked = FakeVerdict("concern", 0.5, near.reasons, near_urgent=True)
-    assert kind_to_ask(marked, "ja det gør jeg", "none", None) == "suicide"
+    assert kind_to_ask(marked, "ja det gør jeg", "none", None) == "danger"  # no words of either kind
     near_p = ["classifier: concern (p_urgent=0.41, p_concern=0.30)"]
-    assert kind_to_ask(FakeVerdict("concern", 0.5, near_p), "ja det gør jeg", "none", None) == "suicide"
+    assert kind_to_ask(FakeVerdict("concern", 0.5, near_p), "ja det gør jeg", "none", None) == "danger"
+    assert kind_to_ask(marked, "jeg vil bare forsvinde", "none", None) == "suicide"
     assert kind_to_ask(FakeVerdict("concern", 0.4), "jeg har det bare dårligt for tiden", "none", None) is None
     assert kind_to_ask(FakeVerdict("none", 0.3, near_urgent=True), "ok tak", "none", None) is None  # concern only
+
+
+def test_the_semantic_layers_example_kinds_are_not_read_as_signal_words() -> None:
+    """A semantic reason names the closest curated example's kind; its words are not the young person's."""
+    kinds = [
+        "semantic: concern, close to lexicon da-misbrugt (p_urgent=0.09, p_concern=0.81, similarity 0.68)",
+        "semantic: concern, close to suicidal thoughts that sound dramatic (p_urgent=0.05, p_concern=0.8)",
+    ]
+    assert kind_to_ask(FakeVerdict("concern", 0.5, kinds), "jeg er blevet snydt", "none", None) is None
+    assert kind_to_ask(FakeVerdict("concern", 0.5, kinds), "ja, i morgen efter skole", "none", None) is None
 
 
 def test_never_asked_twice_never_when_urgent_and_never_for_none() -> None:
@@ -93,6 +104,6 @@ def test_never_asked_twice_never_when_urgent_and_never_for_none() -> None:
 
 def test_the_verdicts_own_flag_wins_once_triage_sets_it() -> None:
     plain = "jeg har det bare dårligt for tiden"
-    assert kind_to_ask(FlaggedVerdict("concern", 0.4, [], ask_safety_question=True), plain, "none", None) == "suicide"
+    assert kind_to_ask(FlaggedVerdict("concern", 0.4, [], ask_safety_question=True), plain, "none", None) == "danger"
     flagged_off = FlaggedVerdict("concern", 0.6, ['lexicon: "hurt myself" (concern, en)'], ask_safety_question=False)
     assert kind_to_ask(flagged_off, "i hurt myself", "none", None) is None
