@@ -15,6 +15,7 @@ the bot's turn (`card_floor`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -42,9 +43,12 @@ class FlooredVerdict:
 
 
 def question_of(custom: dict[str, object]) -> str | None:
-    """`flow:slot` from a `card_question` payload, or None when it is not one the gateway knows."""
+    """`flow:slot` from a `card_question` payload, or None when it is not one the gateway knows: the grooming
+    meeting question (its answer may raise the risk), or any other card question (`card:card_<slot>`; its answer
+    is only known to answer a card, so the safety question is not asked on nearness alone)."""
     value = f"{custom.get('flow')}:{custom.get('slot')}"
-    return value if value == MEETING_QUESTION else None
+    known = value == MEETING_QUESTION or re.fullmatch(r"card:card_[a-z_]+", value) is not None
+    return value if known else None
 
 
 def meeting_soon(text: str) -> bool:

@@ -139,7 +139,9 @@ async def handle_youth_message(
             replies.append(system_event(_safety(lang)))
     elif safety_answer is not None:  # "no", or words that say neither: a warm reply, a counsellor offered
         replies.extend(safety_question.continue_events(safety_answer, lang))
-    elif kind := safety_question.kind_to_ask(verdict, raw_text, conv.level, asked):  # ask before answering
+    elif kind := safety_question.kind_to_ask(  # ask before answering
+        verdict, raw_text, conv.level, asked, answering_card=bool(conv.card_question) and conv.mode == "bot"
+    ):
         asked_events, asker = await safety_question.ask(state.rasa, conv.cid, kind, lang, rasa_call)
         replies.extend(asked_events)
         later.append(safety_question.remember(conv.cid, f"pending:{kind}:{asker}", ttl))

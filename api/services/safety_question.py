@@ -69,19 +69,23 @@ class Asked:
     asker: str = "rasa"  # "rasa" (the form is active) or "gateway" (Rasa was down)
 
 
-def kind_to_ask(verdict: Any, raw_text: str, conv_level: str, asked: Asked | None) -> Kind | None:
-    """The question to ask after this verdict, or None. Never twice, never once urgent."""
+def kind_to_ask(
+    verdict: Any, raw_text: str, conv_level: str, asked: Asked | None, answering_card: bool = False
+) -> Kind | None:
+    """The question to ask after this verdict, or None. Never twice, never once urgent. A message that answers a
+    card's question ("ja de har ændret min mail") is asked about on signal words only, not on nearness alone:
+    short answers sit next to short urgent examples in the tuned space, and the card flow has its own floors."""
     if asked is not None or conv_level == "urgent" or verdict.level == "urgent":
         return None
     # The semantic layer's reasons name the closest curated example's kind ("close to a plan with a time of day"):
     # words of a kind are not the young person's, so only the lexicon's and the classifier's reasons are read.
-    reasons = " ".join(
-        str(r) for r in (getattr(verdict, "reasons", None) or []) if not str(r).startswith("semantic:")
-    )
+    reasons = " ".join(str(r) for r in (getattr(verdict, "reasons", None) or []) if not str(r).startswith("semantic:"))
     flag = getattr(verdict, "ask_safety_question", None)  # set by triage itself once it knows
     words = reasons + " " + raw_text
     if flag is None:
-        flag = verdict.level == "concern" and (_signal(words) or _near_urgent(verdict, reasons))
+        flag = verdict.level == "concern" and (
+            _signal(words) or (not answering_card and _near_urgent(verdict, reasons))
+        )
     if not flag:
         return None
     if _DANGER.search(words) and not _SUICIDE.search(raw_text):

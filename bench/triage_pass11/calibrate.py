@@ -9,8 +9,9 @@ adapter and head that never saw it. The calibrator's own probabilities for the b
 
 The bars: `urgent_bar` is the lowest p(urgent) at which curated `none` rows judged urgent stay within
 NONE_URGENT_MAX and `concern` rows within CONCERN_URGENT_MAX, out of fold; `concern_bar` the lowest p(concern)
-+ p(urgent) at which `none` rows flagged stay within NONE_FLAGGED_MAX; `near_urgent_bar` the highest p(urgent)
-at which urgent rows still reach NEAR_RECALL in both languages (the safety question asks from there). These are the issue's limits for
++ p(urgent) at which `none` rows flagged stay within NONE_FLAGGED_MAX; `near_urgent_bar` the lowest p(urgent) at
+which `none` and `concern` rows near urgent stay within NEAR_NONE_MAX and NEAR_CONCERN_MAX (the safety question
+asks from there). These are the issue's limits for
 text people write (<= 2% none judged urgent, <= 8% none flagged), applied to the curated rows, whose `none`
 rows are mostly hard negatives (idioms, game slang, projects), so they bind harder here than in traffic.
 """
@@ -29,7 +30,11 @@ from knowledge.triage.levels import LEVELS
 NONE_URGENT_MAX = 0.02
 CONCERN_URGENT_MAX = 0.15
 NONE_FLAGGED_MAX = 0.08
-NEAR_RECALL = 0.98  # the issue's urgent recall target: "near urgent" (ask the safety question) reaches it
+# "Near urgent" asks the safety question: of at most 1 in 25 everyday and 1 in 10 concern rows. (A first choice,
+# the bar at which urgent rows reach 0.98 recall, was 0.08: it asked "are you in danger?" after "yeah they go to
+# my school" in a bullying card flow, and of 19% of everyday rows out of fold.)
+NEAR_NONE_MAX = 0.04
+NEAR_CONCERN_MAX = 0.10
 C = 1.0
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
@@ -56,20 +61,20 @@ def main(oof: Path, write: bool, none_urgent_max: float = NONE_URGENT_MAX) -> ca
 
     print("bar   urgent recall da/en   concern->urgent   none->urgent   none flagged (p_c+p_u)")
     urgent_bar = concern_bar = None
-    near_bar = 0.0
+    near_bar = None
     for bar in GRID:
         u = p[:, 2] >= bar
         f = p[:, 1] + p[:, 2] >= bar
         da, en = u[urgent & (lang == "da")].mean(), u[urgent & (lang == "en")].mean()
         cu, nu, nf = u[concern].mean(), u[none].mean(), f[none].mean()
         print(f"{bar:.2f}  {da:.3f}/{en:.3f}          {cu:.3f}             {nu:.3f}          {nf:.3f}")
-        if min(da, en) >= NEAR_RECALL:
+        if near_bar is None and nu <= NEAR_NONE_MAX and cu <= NEAR_CONCERN_MAX:
             near_bar = float(bar)
         if urgent_bar is None and nu <= none_urgent_max and cu <= CONCERN_URGENT_MAX:
             urgent_bar = float(bar)
         if concern_bar is None and nf <= NONE_FLAGGED_MAX:
             concern_bar = float(bar)
-    assert urgent_bar is not None and concern_bar is not None
+    assert urgent_bar is not None and concern_bar is not None and near_bar is not None
     u, f = p[:, 2] >= urgent_bar, p[:, 1] + p[:, 2] >= concern_bar
     print(
         f"chosen: urgent_bar {urgent_bar} (urgent recall {u[urgent].mean():.3f}, concern->urgent {u[concern].mean():.3f}, "

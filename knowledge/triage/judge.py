@@ -196,7 +196,7 @@ class Triage:
             result = results[i]
             p = verdict.calibrated
             words = len(texts[i].split())
-            # Near urgent as urgent itself: six words at least ("jeg er blevet snydt" is no reason to ask).
+            # Near urgent as urgent itself: URGENT_MIN_WORDS at least ("jeg er blevet snydt" is no reason to ask).
             result.near_urgent = words >= semantic.URGENT_MIN_WORDS and p.get("urgent", 0.0) >= bars.near_urgent_bar
             level = semantic.raise_level(result.level, verdict, words, bars)
             if level == "urgent" and _covered_by_idiom(matches[i]):

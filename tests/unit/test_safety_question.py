@@ -82,6 +82,10 @@ def test_near_the_urgent_threshold_is_asked_even_without_a_signal_word() -> None
     assert kind_to_ask(marked, "jeg vil bare forsvinde", "none", None) == "suicide"
     assert kind_to_ask(FakeVerdict("concern", 0.4), "jeg har det bare dårligt for tiden", "none", None) is None
     assert kind_to_ask(FakeVerdict("none", 0.3, near_urgent=True), "ok tak", "none", None) is None  # concern only
+    # answering a card's question: signal words only, not nearness alone
+    assert kind_to_ask(marked, "ja de har ændret min mail", "none", None, answering_card=True) is None
+    hurt = FakeVerdict("concern", 0.5, ['lexicon: "hurt myself" (concern, en)'], near_urgent=True)
+    assert kind_to_ask(hurt, "yes and i hurt myself", "none", None, answering_card=True) == "suicide"
 
 
 def test_the_semantic_layers_example_kinds_are_not_read_as_signal_words() -> None:

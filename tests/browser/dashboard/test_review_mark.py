@@ -15,8 +15,9 @@ from tests.browser.conftest import WidgetStack
 from tests.browser.dashboard.helpers import Dashboard, axe, serious, token_for, waiting_youth
 
 pytestmark = pytest.mark.browser
-# Triage gives it concern (it gave none until a recent triage pass), never urgent.
-TEXT = "det hele er lige meget nu, jeg har taget en beslutning"
+# Triage leaves it below urgent; a counsellor hears a goodbye. (The earlier text, "det hele er lige meget nu, jeg
+# har taget en beslutning", is judged urgent since the eleventh triage pass.)
+TEXT = "jeg får ikke brug for min vinterjakke i år, min søster må få den"
 
 
 def test_counsellor_marks_a_missed_risk_and_the_supervisor_sees_it_counted(
