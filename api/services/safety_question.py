@@ -37,8 +37,9 @@ Kind = Literal["suicide", "danger"]
 Answer = Literal["yes", "no", "unsure", "other"]
 
 # A concern this close to urgent is asked about. Triage's own mark first: the semantic layer's calibrated
-# p(urgent) reached its near-urgent bar (`near_urgent`; the bar is the one at which urgent rows reach 0.98 recall
-# out of fold, knowledge/risk/encoder/semantic-calibration.json). Then the score and the n-gram classifier.
+# p(urgent) reached its near-urgent bar (`near_urgent`; the lowest bar asking at most 4% of everyday rows out of
+# fold, knowledge/risk/encoder/semantic-calibration.json). Then the n-gram classifier (and, for verdicts without
+# the mark, the score).
 NEAR_URGENT_SCORE = 0.65  # the concern band is [0.4, 0.7)
 NEAR_URGENT_P = 0.35  # p_urgent of the n-gram classifier, read from its reason
 
@@ -103,7 +104,7 @@ def _signal(text: str) -> bool:
 def _near_urgent(verdict: Any, reasons: str) -> bool:
     p_urgent = max((float(p) for p in _P_URGENT.findall(reasons) if _is_number(p)), default=0.0)
     marked = getattr(verdict, "near_urgent", None)
-    if marked is not None:  # triage's own mark (calibrated, six words or more) replaces the score's guess
+    if marked is not None:  # triage's own mark (calibrated, URGENT_MIN_WORDS or more) replaces the score's guess
         return bool(marked) or p_urgent >= NEAR_URGENT_P
     return float(getattr(verdict, "score", 0.0)) >= NEAR_URGENT_SCORE or p_urgent >= NEAR_URGENT_P
 

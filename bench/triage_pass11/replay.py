@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.triage import calibration, semantic
-from knowledge.triage.levels import LEVELS
+from knowledge.triage.levels import LEVELS, RANK
 
-RANK = {"none": 0, "concern": 1, "urgent": 2}  # as knowledge.triage.levels, for rows read back from JSON
 Rule = Callable[[dict[str, Any]], str]
 
 
