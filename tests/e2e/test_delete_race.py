@@ -42,17 +42,30 @@ def _everything(url: str) -> str:
     return b"\n".join(parts).decode("utf-8", "replace")
 
 
+def _timed_turn(base: str, question: str) -> float:
+    cid, token = new_conversation(base)
+    started = time.perf_counter()
+    assert send(base, cid, token, question).status_code == 200
+    elapsed = time.perf_counter() - started
+    deleted = httpx.delete(f"{base}/api/v1/conversations/{cid}", headers={"Authorization": f"Bearer {token}"})
+    assert deleted.status_code == 204  # the timing chat goes too, so its words cannot stand in for a leak below
+    return elapsed
+
+
 def test_delete_during_a_bot_turn_leaves_nothing(
     rasa_stack: RasaStack, gateway_factory: GatewayFactory, redis_server: RedisServer, redis_client: redis.Redis
 ) -> None:
     gateway = gateway_factory(rasa_url=rasa_stack.rasa_url, ACTION_SERVER_URL=rasa_stack.actions_url)
     warm_cid, warm_token = new_conversation(gateway.url)
     assert send(gateway.url, warm_cid, warm_token, "hej").status_code == 200  # Rasa and the actions are warm
+    # How long one bot turn takes on this machine (the fastest of three), so the DELETEs can be aimed inside it
+    # whatever the machine's speed: fixed delays missed on a fast CI machine.
+    turn_seconds = min(_timed_turn(gateway.url, question) for question in QUESTIONS)
+    fractions = (0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85)
     raced = 0
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        # Short delays first (a DELETE right behind the message is almost always in flight with it), then
-        # longer ones (18 at most), stopping once three DELETEs landed mid-turn (machine speed varies).
-        attempts = [(delay, q) for delay in (0.0, 0.02, 0.05, 0.15, 0.3, 0.5) for q in QUESTIONS]
+        # Delays spread over the measured turn, stopping once three DELETEs landed mid-turn (21 attempts at most).
+        attempts = [(fraction * turn_seconds, q) for fraction in fractions for q in QUESTIONS]
         for delay, question in attempts:
             if raced >= 3:
                 break
