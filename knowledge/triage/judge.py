@@ -43,10 +43,12 @@ IMMINENCE_SIGNALS = frozenset({"time", "means", "goodbye", "acute"})
 IMMINENCE_MIN_WORDS = 4  # a bare "tonight" is a follow-up: only the context rules judge it
 CONCERN_THRESHOLD = 0.35  # p(concern)+p(urgent); see docs: favours concern offers over missed risk
 # The one exception to "nothing lowers the semantic layer's urgent" (issue 15 allows a documented idiom or
-# negation list): when the lexicon's only risk words are covered by a veto of these kinds (patterns.yml:
-# idioms, lyrics and quotes, school projects, general questions, conditionals, negations, the past), the layer
-# raises at most to concern. Not a third-person veto: someone else in acute danger is urgent (taxonomy.yml).
-SEMANTIC_CAPPING_VETOES = frozenset({"idiom", "quote", "project", "general", "conditional", "negation", "past"})
+# negation list): when the lexicon's only risk words are covered by an idiom or a negation veto (patterns.yml),
+# the layer raises at most to concern. Twelfth pass: the quote, project, general, conditional and past vetoes no
+# longer cap it ("ps won't be around after tonight" after a homework question, a friend's "'tak for alt'" with a
+# photo of pills were held at concern by them); measured on the seen hold-outs: 2 more urgent found, no none
+# judged urgent more. Not a third-person veto either: someone else in acute danger is urgent (taxonomy.yml).
+SEMANTIC_CAPPING_VETOES = frozenset({"idiom", "negation"})
 HISTORY_WINDOW = 4  # earlier messages considered for context
 BAND_FLOOR: dict[Level, float] = {"none": 0.0, "concern": 0.4, "urgent": 0.7}
 BAND_CEILING: dict[Level, float] = {"none": 0.39, "concern": 0.69, "urgent": 1.0}

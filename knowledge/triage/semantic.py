@@ -23,8 +23,8 @@ p(none), p(concern), p(urgent). The layer raises to urgent when p(urgent) >= `ur
 `URGENT_MIN_WORDS` words or more; a shorter one to concern), and none to concern
 when p(concern) + p(urgent) >= `concern_bar`; both bars were chosen on the out-of-fold probabilities
 (knowledge/risk/encoder/semantic-calibration.json). The tenth pass's kNN bars and the judge's follow-up cap
-were deleted in the eleventh pass's ablation (docs/TRIAGE.md). Two documented lists may stop a raise: idiom-like
-vetoes (`judge.SEMANTIC_CAPPING_VETOES`, at most concern), and the curated negatives themselves (below).
+were deleted in the eleventh pass's ablation (docs/TRIAGE.md). Two documented lists may stop a raise: idiom and
+negation vetoes (`judge.SEMANTIC_CAPPING_VETOES`, at most concern), and the curated negatives themselves (below).
 
 Safety: the layer can only RAISE a verdict, never lower one. It is asked only when the
 lexicon/classifier verdict is not already urgent, and only for messages of `MIN_WORDS` words or more.

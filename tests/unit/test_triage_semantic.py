@@ -112,13 +112,12 @@ def test_the_calibration_file_was_fitted_for_the_committed_adapter() -> None:
 
 
 def test_only_idiom_like_vetoes_cap_the_semantic_urgent() -> None:
-    """The one documented exception (judge.SEMANTIC_CAPPING_VETOES): a message whose only risk words an idiom,
-    quote, project, general, conditional, negation or past veto covers is raised at most to concern. A
-    third-person veto caps nothing: someone else in acute danger is urgent."""
+    """The one documented exception (judge.SEMANTIC_CAPPING_VETOES): a message whose only risk words an idiom or
+    a negation veto covers is raised at most to concern. No other veto caps: someone else in acute danger is
+    urgent (third person), and so is a farewell in a postscript or a quoted goodbye with a photo of pills."""
     from knowledge.triage import judge
 
-    assert "third-person" not in judge.SEMANTIC_CAPPING_VETOES
-    assert {"idiom", "negation"} <= judge.SEMANTIC_CAPPING_VETOES
+    assert judge.SEMANTIC_CAPPING_VETOES == {"idiom", "negation"}
     t = triage()
     assert t.judge("jeg dør af grin over den video min bror sendte i går aftes").level != "urgent"
     friend = t.judge("min veninde har lige taget en hel pakke piller og hun svarer ikke når jeg ringer")
