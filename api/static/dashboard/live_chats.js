@@ -7,6 +7,8 @@
  * last RECENT_SECONDS. Text from the server goes in with textContent only.
  */
 
+import { el, wording } from "./dom.js";
+
 const RECENT_SECONDS = 15 * 60;
 const LEVELS = ["none", "concern", "urgent"];
 const STR = {
@@ -38,23 +40,7 @@ const STR = {
   },
 };
 
-function say(lang, key) {
-  const table = STR[lang] || STR.da;
-  return table[key] || STR.da[key] || key;
-}
-
-function el(tag, attrs, ...kids) {
-  const node = document.createElement(tag);
-  Object.entries(attrs || {}).forEach(([k, v]) => {
-    if (v === null || v === undefined || v === false) return;
-    if (k === "text") node.textContent = String(v);
-    else node.setAttribute(k, v === true ? "" : String(v));
-  });
-  kids.flat(Infinity).forEach((kid) => {
-    if (kid !== null && kid !== undefined && kid !== "") node.append(kid instanceof Node ? kid : String(kid));
-  });
-  return node;
-}
+const say = (/** @type {string} */ lang, /** @type {string} */ key) => wording(STR, lang, key);
 
 function duration(seconds) {
   const s = Math.max(0, Math.round(Number(seconds) || 0));

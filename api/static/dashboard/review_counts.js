@@ -8,6 +8,8 @@
  * Numbers only: the counts hold no text, chat or name.
  */
 
+import { el, wording } from "./dom.js";
+
 const KINDS = ["raised", "lowered", "missed", "false_alarm"];
 const STR = {
   da: {
@@ -32,23 +34,7 @@ const STR = {
   },
 };
 
-function say(lang, key) {
-  const table = STR[lang] || STR.da;
-  return table[key] || STR.da[key] || key;
-}
-
-function el(tag, attrs, ...kids) {
-  const node = document.createElement(tag);
-  Object.entries(attrs || {}).forEach(([k, v]) => {
-    if (v === null || v === undefined || v === false) return;
-    if (k === "text") node.textContent = String(v);
-    else node.setAttribute(k, v === true ? "" : String(v));
-  });
-  kids.flat(Infinity).forEach((kid) => {
-    if (kid !== null && kid !== undefined && kid !== "") node.append(kid instanceof Node ? kid : String(kid));
-  });
-  return node;
-}
+const say = (/** @type {string} */ lang, /** @type {string} */ key) => wording(STR, lang, key);
 
 export function buildReviewCounts(lang) {
   const card = el("section", { class: "card card-wide review-counts", "data-lyt-review-counts": "" });

@@ -21,6 +21,8 @@
  * [data-lyt-review-marked=<kind>] and the form is disabled; a locked one gets [data-lyt-review-locked].
  */
 
+import { el, wording } from "./dom.js";
+
 const LEVELS = ["none", "concern", "urgent"];
 const REASONS = ["implicit_risk", "context", "new_wording", "joke_or_idiom", "quote_or_story", "someone_else", "other"];
 const STR = {
@@ -76,23 +78,7 @@ const STR = {
 
 let counter = 0;
 
-function say(lang, key) {
-  const table = STR[lang] || STR.da;
-  return table[key] || STR.da[key] || key;
-}
-
-function el(tag, attrs, ...kids) {
-  const node = document.createElement(tag);
-  Object.entries(attrs || {}).forEach(([k, v]) => {
-    if (v === null || v === undefined || v === false) return;
-    if (k === "text") node.textContent = String(v);
-    else node.setAttribute(k, v === true ? "" : String(v));
-  });
-  kids.flat(Infinity).forEach((kid) => {
-    if (kid !== null && kid !== undefined && kid !== "") node.append(kid instanceof Node ? kid : String(kid));
-  });
-  return node;
-}
+const say = (/** @type {string} */ lang, /** @type {string} */ key) => wording(STR, lang, key);
 
 function labelled(id, label, control) {
   control.id = id;

@@ -9,6 +9,8 @@
  * with textContent; there is no innerHTML.
  */
 
+import { el, wording } from "./dom.js";
+
 const STR = {
   da: {
     raised: "Risiko hævet til {level}",
@@ -29,25 +31,7 @@ const STR = {
 };
 const LEVELS = ["none", "concern", "urgent"];
 
-function say(lang, key) {
-  const table = STR[lang] || STR.da;
-  return table[key] || STR.da[key] || key;
-}
-
-function el(tag, attrs, ...kids) {
-  const node = document.createElement(tag);
-  Object.entries(attrs || {}).forEach(([k, v]) => {
-    if (v === null || v === undefined || v === false) return;
-    if (k === "text") node.textContent = String(v);
-    else if (k === "onclick") node.addEventListener("click", v);
-    else node.setAttribute(k, v === true ? "" : String(v));
-  });
-  kids.flat(Infinity).forEach((kid) => {
-    if (kid === null || kid === undefined || kid === "") return;
-    node.append(kid instanceof Node ? kid : String(kid));
-  });
-  return node;
-}
+const say = (/** @type {string} */ lang, /** @type {string} */ key) => wording(STR, lang, key);
 
 /** Valid, sorted, non-overlapping [start, end] pairs inside a text of `length` code points. */
 export function cleanSpans(spans, length) {
