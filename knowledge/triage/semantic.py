@@ -31,6 +31,9 @@ lexicon/classifier verdict is not already urgent, and only for messages of `MIN_
 
 A message (nearly) identical to a curated `none` example (cosine >= `NEAR_DUPLICATE`; negatives.yml and the
 everyday rows) is never raised: the curated negatives win (test_triage_content judges every one).
+A message (nearly) identical to a curated `urgent` example (a counsellor's accepted correction among them) is a
+hard floor: urgent at URGENT_MIN_WORDS words or more, as a lexicon hit is (twelfth pass: the review loop's
+corrections must take effect whatever the calibrated bar).
 
 Caching: the fitted head (scaler, model, the training vectors with their levels and kinds) is stored in
 `<LYT_VAR_DIR>/triage/semantic-<key>/head.pkl`, keyed by a hash of the content files, this code, the
@@ -79,6 +82,7 @@ SEMANTIC_MORE = (
     "semantic_everyday.yml",
     "semantic_disguises.yml",
     "semantic_offensive.yml",
+    "semantic_danger_now.yml",
 )
 C = 0.05  # inverse regularisation of the logistic regression on standardised features
 KNN = 5  # neighbours per side of the kNN votes (features of the calibrator)
@@ -118,6 +122,9 @@ class SemanticVerdict:
     probabilities: dict[Level, float]
     similarities: NDArray[np.float32]  # cosine to every training example (SemanticHead.prototypes)
     near_negative: bool = False  # a curated `none` example is (nearly) the same sentence: never raise
+    # A curated `urgent` example (a counsellor's accepted correction among them) is (nearly) the same sentence:
+    # a hard floor, as a lexicon hit is (raise_level).
+    near_urgent_example: bool = False
     knn: float = 0.0  # mean cosine to the KNN closest urgent examples minus that to the KNN closest `none` ones
     knn_concern: float = 0.0  # ... minus that to the KNN closest `concern` ones: urgent rather than distress
     signals: frozenset[str] = frozenset()  # the matcher's signal categories for the text
@@ -209,10 +216,16 @@ class SemanticHead:
         for row, sim, features in zip(probs, sims, side, strict=True):
             by_level: dict[Level, float] = {level: float(row[i]) for i, level in enumerate(LEVELS)}
             best = int(np.argmax(sim)) if len(sim) else -1
-            near_negative = best >= 0 and sim[best] >= NEAR_DUPLICATE and self.prototype_levels[best] == "none"
+            near = best >= 0 and sim[best] >= NEAR_DUPLICATE
+            near_negative = near and self.prototype_levels[best] == "none"
+            near_urgent_example = near and self.prototype_levels[best] == "urgent"
             signals = frozenset(n for n, v in zip(SIDE_SIGNALS, features, strict=False) if v > 0)
             knn, knn_concern = _knn(sim, urgent, none), _knn(sim, urgent, concern)
-            out.append(SemanticVerdict(by_level, sim, bool(near_negative), knn, knn_concern, signals))
+            out.append(
+                SemanticVerdict(
+                    by_level, sim, bool(near_negative), bool(near_urgent_example), knn, knn_concern, signals
+                )
+            )
         return out
 
     def closest(self, verdict: SemanticVerdict, level: Level) -> tuple[str, float]:
@@ -242,15 +255,17 @@ def band_share(verdict: SemanticVerdict, level: Level, bars: Calibration) -> flo
 
 def raise_level(current: Level, verdict: SemanticVerdict, words: int, bars: Calibration) -> Level:
     """The level the semantic layer proposes, never lower than `current`: urgent when the calibrated p(urgent)
-    reaches the urgent bar in a message of URGENT_MIN_WORDS words or more (a shorter one: concern), else none ->
-    concern when p(concern) + p(urgent) reaches the concern bar."""
+    reaches the urgent bar, or the message is (nearly) a curated urgent example, in a message of URGENT_MIN_WORDS
+    words or more (a shorter one: concern), else none -> concern when p(concern) + p(urgent) reaches the concern
+    bar."""
     if current == "urgent" or words < MIN_WORDS or verdict.near_negative or not verdict.calibrated:
         return current
     p = verdict.calibrated
     proposed: Level = current
-    if p["urgent"] >= bars.urgent_bar and words >= URGENT_MIN_WORDS:
+    urgent = p["urgent"] >= bars.urgent_bar or verdict.near_urgent_example
+    if urgent and words >= URGENT_MIN_WORDS:
         proposed = "urgent"
-    elif p["urgent"] >= bars.urgent_bar:
+    elif urgent:
         proposed = "concern"
     elif current == "none" and p["concern"] + p["urgent"] >= bars.concern_bar:
         proposed = "concern"

@@ -184,21 +184,21 @@ def test_no_meeting_leaves_the_level_to_triage(live: Gateway, redis_client: redi
     assert redis_client.hget(redis_keys.conversation(cid), "level") == level_before
 
 
-def test_a_meeting_soon_said_up_front_raises_the_risk_and_asks_about_danger_first(
+def test_a_meeting_soon_said_up_front_raises_the_risk_and_shows_the_grooming_card(
     live: Gateway, redis_client: redis.Redis
 ) -> None:
-    """Said up front, a meeting with an adult "i morgen" is near urgent for triage (eleventh pass, docs/TRIAGE.md):
-    the general safety question comes before any card ("er du i fare lige nu?", not the suicide question), and
-    "nej" keeps the level at concern with a counsellor offered. The card floor itself: tests/unit/test_card_risk.py."""
+    """Said up front, a meeting with an adult "i morgen" is grooming in progress (concern by the taxonomy): the
+    card floor raises the level and the grooming card comes with a counsellor offered. Since the twelfth triage
+    pass it is no longer near urgent (the adapter learned meetings planned for later from meetings happening
+    now), so the danger question is not asked first; the eleventh pass asked it (docs/TRIAGE.md)."""
     cid, token = new_conversation(live.url, "da")
     events = events_of(send(live.url, cid, token, "en voksen fra nettet vil mødes med mig i morgen"))
+    cards = [e for e in events if e.get("type") == "action_card"]
+    assert cards and cards[0]["topic"] == "grooming", events
     assert redis_client.hget(redis_keys.conversation(cid), "level") in ("concern", "urgent")
-    asked = [e for e in events if e.get("from") == "bot" and "fare" in str(e.get("text"))]
-    assert asked and [b["payload"] for b in asked[0]["buttons"]] == ["ja", "nej", "ved ikke"], events
-    assert not any("liv" in str(e.get("text")) for e in events), events  # not the suicide question
-    answered = events_of(send(live.url, cid, token, "nej"))
-    assert any(b.get("payload") == "/ask_human" for e in answered for b in e.get("buttons", [])), answered
-    assert redis_client.hget(redis_keys.conversation(cid), "level") in ("concern", "urgent")
+    assert MEETING_REASON in _triage_reasons(redis_client, cid)
+    assert any(b.get("payload") == "/ask_human" for e in events for b in e.get("buttons", []))
+    assert not any("liv" in str(e.get("text")) for e in events if e.get("from") == "bot"), events
 
 
 def _counsellor(live: Gateway, redis_server: RedisServer) -> dict[str, str]:

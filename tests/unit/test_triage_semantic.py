@@ -27,6 +27,8 @@ HOLDOUT11 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_hol
 HOLDOUT12 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout12.jsonl"
 HOLDOUT13 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout13.jsonl"
 HOLDOUT14 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout14.jsonl"
+HOLDOUT15 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout15.jsonl"
+HOLDOUT16 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout16.jsonl"
 # A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
 # disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
 # holdout6's and holdout7's writers (who never saw this repository) both wrote "how do i turn off read receipts
@@ -92,6 +94,16 @@ def test_short_messages_and_near_negatives_are_never_raised_nor_a_verdict_withou
     assert semantic.raise_level("concern", near, 8, BARS) == "concern"
     bare = semantic.SemanticVerdict({"none": 0.0, "concern": 0.0, "urgent": 1.0}, np.zeros(0))
     assert semantic.raise_level("concern", bare, 8, BARS) == "concern"
+
+
+def test_a_curated_urgent_sentence_said_again_is_a_hard_floor() -> None:
+    """Nearly the same sentence as a curated urgent example (a counsellor's accepted correction among them) is
+    urgent whatever the calibrated p(urgent), as a lexicon hit is; a shorter one than URGENT_MIN_WORDS: concern."""
+    p = {"none": 0.9, "concern": 0.05, "urgent": 0.05}
+    again = semantic.SemanticVerdict(p, np.zeros(0), near_urgent_example=True, calibrated=p)  # type: ignore[arg-type]
+    assert semantic.raise_level("none", again, 8, BARS) == "urgent"
+    assert semantic.raise_level("none", again, semantic.URGENT_MIN_WORDS - 1, BARS) == "concern"
+    assert semantic.raise_level("none", _verdict(0.9, 0.05, 0.05), 8, BARS) == "none"
 
 
 def test_band_share_places_a_raised_message_inside_its_band() -> None:
@@ -296,7 +308,7 @@ def test_holdout4_at_the_measured_level() -> None:
 class FreshHoldout:
     """A hold-out written on 2026-12-02 from the taxonomy's definitions alone by a helper who never saw this
     repository, kept outside it until measured once (docs/TRIAGE.md). holdout6-10 then served the tenth pass
-    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh. Floors sit at least two messages below the figures, not at the product goal."""
+    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth. Floors sit at least two messages below the figures, not at the product goal."""
 
     path: Path
     total: int
@@ -308,45 +320,53 @@ class FreshHoldout:
 
 
 FRESH_HOLDOUTS = {
-    # Each measured once on the triage of its day (docs/TRIAGE.md). The figures and floors below are the eleventh
-    # pass's (one calibrated rule, chosen out of fold), measured 2026-12-03 on the AVX-512 path (Intel Xeon):
-    # holdout6-13 had been seen by then (holdout13 was measured once on the tenth pass, then served as a
-    # development set with holdout6-12); holdout14 was measured once, on the final rule, and never tuned on.
+    # Each measured once on the triage of its day (docs/TRIAGE.md). The figures and floors below are the twelfth
+    # pass's (adapter and calibrator trained again with semantic_danger_now.yml), measured 2026-12-03 on the
+    # AVX-512 path (Intel Xeon): holdout6-15 had been seen by then (holdout15 was measured once on the eleventh
+    # pass, then served as a development set); holdout16 was measured once, on the final rule, never tuned on.
     # 217: 76 urgent, 58 concern, 83 none; 65% Danish ("Fresh hold-out 6").
     "holdout6": FreshHoldout(
-        HOLDOUT6, 217, "recall 0.803 (61/76), 1 urgent->none, 2 none->urgent, concern 57/58", 0.77, 3, 4, 0.94
+        HOLDOUT6, 217, "recall 0.776 (59/76), 2 urgent->none, 1 none->urgent, concern 58/58", 0.75, 4, 3, 0.96
     ),
     # 182: 65 urgent, 55 concern, 62 none; 66% Danish ("Eighth pass").
     "holdout7": FreshHoldout(
-        HOLDOUT7, 182, "recall 0.754 (49/65), 0 urgent->none, 1 none->urgent, concern 55/55", 0.72, 2, 3, 0.96
+        HOLDOUT7, 182, "recall 0.800 (52/65), 0 urgent->none, 1 none->urgent, concern 55/55", 0.76, 2, 3, 0.96
     ),
     # 210: 75 urgent, 65 concern, 70 none; 68% Danish ("Ninth pass").
     "holdout8": FreshHoldout(
-        HOLDOUT8, 210, "recall 0.813 (61/75), 0 urgent->none, 0 none->urgent, concern 65/65", 0.78, 2, 2, 0.96
+        HOLDOUT8, 210, "recall 0.800 (60/75), 0 urgent->none, 0 none->urgent, concern 65/65", 0.77, 2, 2, 0.96
     ),
     # 180: 65 urgent, 55 concern, 60 none; 68% Danish ("Ninth pass").
     "holdout9": FreshHoldout(
-        HOLDOUT9, 180, "recall 0.815 (53/65), 0 urgent->none, 0 none->urgent, concern 55/55", 0.78, 2, 2, 0.96
+        HOLDOUT9, 180, "recall 0.862 (56/65), 1 urgent->none, 0 none->urgent, concern 55/55", 0.83, 3, 2, 0.96
     ),
     # 190: 68 urgent, 57 concern, 65 none; 67% Danish ("Tenth pass").
     "holdout10": FreshHoldout(
-        HOLDOUT10, 190, "recall 0.794 (54/68), 4 urgent->none, 2 none->urgent, concern 55/57", 0.76, 6, 4, 0.92
+        HOLDOUT10, 190, "recall 0.779 (53/68), 3 urgent->none, 0 none->urgent, concern 54/57", 0.75, 5, 2, 0.91
     ),
     # 170: 60 urgent, 50 concern, 60 none; 74% Danish ("Tenth pass").
     "holdout11": FreshHoldout(
-        HOLDOUT11, 170, "recall 0.667 (40/60), 0 urgent->none, 1 none->urgent, concern 50/50", 0.63, 2, 3, 0.96
+        HOLDOUT11, 170, "recall 0.700 (42/60), 0 urgent->none, 0 none->urgent, concern 50/50", 0.66, 2, 2, 0.96
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Tenth pass").
     "holdout12": FreshHoldout(
-        HOLDOUT12, 180, "recall 0.817 (49/60), 1 urgent->none, 1 none->urgent, concern 58/60", 0.78, 3, 3, 0.93
+        HOLDOUT12, 180, "recall 0.883 (53/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.85, 2, 2, 0.96
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Eleventh pass"; first look on the tenth pass: 0.750, 3).
     "holdout13": FreshHoldout(
-        HOLDOUT13, 180, "recall 0.883 (53/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.85, 2, 2, 0.95
+        HOLDOUT13, 180, "recall 0.867 (52/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.83, 2, 2, 0.95
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Eleventh pass": measured once, untouched).
     "holdout14": FreshHoldout(
-        HOLDOUT14, 180, "recall 0.800 (48/60), 1 urgent->none, 0 none->urgent, concern 60/60", 0.76, 3, 2, 0.96
+        HOLDOUT14, 180, "recall 0.800 (48/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.76, 2, 2, 0.96
+    ),
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Twelfth pass"; first look on the eleventh: 0.817, 1).
+    "holdout15": FreshHoldout(
+        HOLDOUT15, 180, "recall 0.883 (53/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.85, 2, 2, 0.96
+    ),
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Twelfth pass": measured once on the final rule, untouched).
+    "holdout16": FreshHoldout(
+        HOLDOUT16, 180, "recall 0.950 (57/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.91, 2, 2, 0.95
     ),
 }
 

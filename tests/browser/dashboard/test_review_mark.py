@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 import redis
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from api import redis_keys
 from tests.browser.conftest import WidgetStack
@@ -18,6 +18,15 @@ pytestmark = pytest.mark.browser
 # Triage leaves it below urgent; a counsellor hears a goodbye. (The earlier text, "det hele er lige meget nu, jeg
 # har taget en beslutning", is judged urgent since the eleventh triage pass.)
 TEXT = "jeg får ikke brug for min vinterjakke i år, min søster må få den"
+
+
+def _mark_control(who: Dashboard, cid: str) -> Locator:
+    """The "Mark for triage" control under the youth message TEXT in `who`'s panel of chat `cid`."""
+    return (
+        who.panel(cid)
+        .locator("[data-lyt-message][data-from=user]", has_text=TEXT)
+        .locator("details[data-lyt-review-mark]")
+    )
 
 
 def test_counsellor_marks_a_missed_risk_and_the_supervisor_sees_it_counted(
@@ -74,22 +83,14 @@ def test_a_mark_survives_a_reload_and_a_second_one_is_refused(
     anna.goto()
     anna.login("anna")
     anna.claim(youth.cid)
-    mark = (
-        anna.panel(youth.cid)
-        .locator("[data-lyt-message][data-from=user]", has_text=TEXT)
-        .locator("details[data-lyt-review-mark]")
-    )
+    mark = _mark_control(anna, youth.cid)
     mark.locator("summary").click()
     mark.locator("button[type=submit]").click()
     expect(mark).to_have_attribute("data-lyt-review-marked", "missed")
 
     anna.page.reload()
     expect(anna.page.locator("#app")).to_be_visible()
-    mark = (
-        anna.panel(youth.cid)
-        .locator("[data-lyt-message][data-from=user]", has_text=TEXT)
-        .locator("details[data-lyt-review-mark]")
-    )
+    mark = _mark_control(anna, youth.cid)
     expect(mark).to_have_attribute("data-lyt-review-marked", "missed")
     expect(mark.locator("summary")).to_have_text("Allerede markeret")
     mark.locator("summary").click()
@@ -118,11 +119,7 @@ def test_a_supervisor_cannot_use_the_mark_control_on_a_chat_she_does_not_hold(
     sara.goto()
     sara.login("sara")
     sara.claim(youth.cid)
-    mark = (
-        sara.panel(youth.cid)
-        .locator("[data-lyt-message][data-from=user]", has_text=TEXT)
-        .locator("details[data-lyt-review-mark]")
-    )
+    mark = _mark_control(sara, youth.cid)
     expect(mark.locator("button[type=submit]")).to_be_enabled()  # her own chat: she may mark it
     moved = httpx.post(
         f"{stack.url}/api/v1/counsellor/conversations/{youth.cid}/transfer",
