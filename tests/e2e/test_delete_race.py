@@ -47,9 +47,12 @@ def _timed_turn(base: str, question: str) -> float:
     started = time.perf_counter()
     assert send(base, cid, token, question).status_code == 200
     elapsed = time.perf_counter() - started
-    deleted = httpx.delete(f"{base}/api/v1/conversations/{cid}", headers={"Authorization": f"Bearer {token}"})
-    assert deleted.status_code == 204  # the timing chat goes too, so its words cannot stand in for a leak below
+    assert _delete(base, cid, token).status_code == 204  # the timing chat goes too: its words are no leak below
     return elapsed
+
+
+def _delete(base: str, cid: str, token: str) -> httpx.Response:
+    return httpx.delete(f"{base}/api/v1/conversations/{cid}", headers={"Authorization": f"Bearer {token}"})
 
 
 def test_delete_during_a_bot_turn_leaves_nothing(
@@ -72,9 +75,7 @@ def test_delete_during_a_bot_turn_leaves_nothing(
             cid, token = new_conversation(gateway.url)
             turn = pool.submit(send, gateway.url, cid, token, question)
             time.sleep(delay)
-            deleted = httpx.delete(
-                f"{gateway.url}/api/v1/conversations/{cid}", headers={"Authorization": f"Bearer {token}"}
-            )
+            deleted = _delete(gateway.url, cid, token)
             assert deleted.status_code == 204
             raced += not turn.done()  # the DELETE came back while the bot turn was still in flight
             turn.result(timeout=30)
