@@ -83,6 +83,8 @@ SEMANTIC_MORE = (
     "semantic_disguises.yml",
     "semantic_offensive.yml",
     "semantic_danger_now.yml",
+    "semantic_acute.yml",
+    "semantic_voices.yml",
 )
 C = 0.05  # inverse regularisation of the logistic regression on standardised features
 KNN = 5  # neighbours per side of the kNN votes (features of the calibrator)

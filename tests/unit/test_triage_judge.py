@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from knowledge.triage import LEVELS, TriageResult, sticky_level
 from knowledge.triage.levels import max_level
-from tests.unit.test_triage_support import triage
+from tests.unit.test_triage_support import triage, triage_without_semantic
 
 
 def test_result_shape_and_reasons_point_to_words() -> None:
@@ -58,6 +58,30 @@ def test_idiom_veto_reason_is_explained() -> None:
     result = triage().judge("min mor slår mig ihjel hvis jeg kommer for sent")
     assert result.level == "none"
     assert any(r.startswith("idiom:") for r in result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Thirteenth pass (lexicon hard floors): days without food plus the body failing is an emergency ...
+        ("har ik spist i fem dage og besvimede i gangen, kan ik rejse mig", "urgent"),
+        ("havde ikke spist i 4 dage og så ser jeg sort når jeg går og hjertet hamrer", "urgent"),
+        ("i havent eaten in 6 days and i passed out in the shower", "urgent"),
+        # ... days without food alone stays concern,
+        ("har ikke spist i 3 dage pga maveinfluenza, hvornår må jeg træne igen", "concern"),
+        # a thing that "takes my life" is hyperbole, but not once "jeg" says it,
+        ("fysik kommer til at tage livet af mig 💀", "none"),
+        ("det er slut nu jeg tager livet af mig", "urgent"),
+        # and a threat shouted at the door is not the "min mor slår mig ihjel hvis" idiom.
+        ("han står ude på trappen og skriger han slår mig ihjel hvis jeg ik åbner", "urgent"),
+        ("min far slår mig ihjel hvis han ser mit værelse lol", "none"),
+    ],
+)
+def test_hard_floors_and_idioms_of_the_thirteenth_pass(text: str, level: str) -> None:
+    """The lexicon's own verdict; the semantic layer may still raise an idiom to concern, never to urgent."""
+    result = triage_without_semantic().judge(text)
+    assert result.level == level, result.reasons
+    assert triage().judge(text).level in ((level,) if level != "none" else ("none", "concern"))
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,9 @@ HOLDOUT13 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_hol
 HOLDOUT14 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout14.jsonl"
 HOLDOUT15 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout15.jsonl"
 HOLDOUT16 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout16.jsonl"
+HOLDOUT17 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout17.jsonl"
+HOLDOUT18 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout18.jsonl"
+HOLDOUT19 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout19.jsonl"
 # A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
 # disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
 # holdout6's and holdout7's writers (who never saw this repository) both wrote "how do i turn off read receipts
@@ -48,6 +51,14 @@ KNOWN_COINCIDENCES = frozenset(
     # er jeres åbningstider", the blind set's "jeg dør af grin 😂😂" and "is it normal to feel nervous before a first
     # date"). Measured with them.
     | {"hold14-0005", "hold12-0126", "hold14-0155", "hold14-0176", "blind-0202", "blind-0290"}
+    # holdout17's and holdout18's writers (thirteenth pass) wrote three lines earlier sets hold word for word
+    # ("i keep thinking everyone would be better off without me", "hvorfor er jeg altid så træt om morgenen selvom
+    # jeg sover 8 timer", and one football line they share). Measured with them.
+    | {"hold17-0007", "hold17-0133", "hold14-0051", "hold17-0127", "hold18-0043"}
+    # holdout15 and holdout16 (checked here since the thirteenth pass): holdout15's "i want to die" is a context
+    # rule's history line in patterns.yml, and both writers wrote "i have the pills in my hand right now. i just
+    # wanted someone to know". Measured with them.
+    | {"hold15-0119", "hold15-0176", "hold16-0127"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
@@ -185,7 +196,8 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [HOLDOUT3, HOLDOUT4, HOLDOUT6, HOLDOUT7, HOLDOUT8, HOLDOUT9, HOLDOUT10, HOLDOUT11, HOLDOUT12, HOLDOUT13, HOLDOUT14],
+    [HOLDOUT3, HOLDOUT4, HOLDOUT6, HOLDOUT7, HOLDOUT8, HOLDOUT9, HOLDOUT10, HOLDOUT11, HOLDOUT12, HOLDOUT13, HOLDOUT14]
+    + [HOLDOUT15, HOLDOUT16, HOLDOUT17, HOLDOUT18, HOLDOUT19],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
@@ -308,7 +320,7 @@ def test_holdout4_at_the_measured_level() -> None:
 class FreshHoldout:
     """A hold-out written on 2026-12-02 from the taxonomy's definitions alone by a helper who never saw this
     repository, kept outside it until measured once (docs/TRIAGE.md). holdout6-10 then served the tenth pass
-    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth. Floors sit at least two messages below the figures, not at the product goal."""
+    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth, holdout17-19 for the thirteenth. Floors sit at least two messages below the figures, not at the product goal."""
 
     path: Path
     total: int
@@ -320,53 +332,66 @@ class FreshHoldout:
 
 
 FRESH_HOLDOUTS = {
-    # Each measured once on the triage of its day (docs/TRIAGE.md). The figures and floors below are the twelfth
-    # pass's (adapter and calibrator trained again with semantic_danger_now.yml), measured 2026-12-03 on the
-    # AVX-512 path (Intel Xeon): holdout6-15 had been seen by then (holdout15 was measured once on the eleventh
-    # pass, then served as a development set); holdout16 was measured once, on the final rule, never tuned on.
+    # Each measured once on the triage of its day (docs/TRIAGE.md). The figures and floors below are the
+    # thirteenth pass's (adapter and calibrator trained again with semantic_acute.yml and semantic_voices.yml, more
+    # lexicon floors), measured 2026-12-03 on the AVX-512 path (Intel Xeon): holdout6-18 had been seen
+    # by then (holdout17 measured once before the pass, holdout18 once on a first rule that the external sets
+    # rejected); holdout19 was measured once, on the final rule, never tuned on.
     # 217: 76 urgent, 58 concern, 83 none; 65% Danish ("Fresh hold-out 6").
     "holdout6": FreshHoldout(
-        HOLDOUT6, 217, "recall 0.776 (59/76), 2 urgent->none, 1 none->urgent, concern 58/58", 0.75, 4, 3, 0.96
+        HOLDOUT6, 217, "recall 0.816 (62/76), 0 urgent->none, 0 none->urgent, concern 58/58", 0.78, 2, 2, 0.96
     ),
     # 182: 65 urgent, 55 concern, 62 none; 66% Danish ("Eighth pass").
     "holdout7": FreshHoldout(
-        HOLDOUT7, 182, "recall 0.800 (52/65), 0 urgent->none, 1 none->urgent, concern 55/55", 0.76, 2, 3, 0.96
+        HOLDOUT7, 182, "recall 0.846 (55/65), 0 urgent->none, 1 none->urgent, concern 55/55", 0.81, 2, 3, 0.96
     ),
     # 210: 75 urgent, 65 concern, 70 none; 68% Danish ("Ninth pass").
     "holdout8": FreshHoldout(
-        HOLDOUT8, 210, "recall 0.800 (60/75), 0 urgent->none, 0 none->urgent, concern 65/65", 0.77, 2, 2, 0.96
+        HOLDOUT8, 210, "recall 0.853 (64/75), 2 urgent->none, 0 none->urgent, concern 65/65", 0.82, 4, 2, 0.96
     ),
     # 180: 65 urgent, 55 concern, 60 none; 68% Danish ("Ninth pass").
     "holdout9": FreshHoldout(
-        HOLDOUT9, 180, "recall 0.862 (56/65), 1 urgent->none, 0 none->urgent, concern 55/55", 0.83, 3, 2, 0.96
+        HOLDOUT9, 180, "recall 0.892 (58/65), 0 urgent->none, 0 none->urgent, concern 55/55", 0.86, 2, 2, 0.96
     ),
     # 190: 68 urgent, 57 concern, 65 none; 67% Danish ("Tenth pass").
     "holdout10": FreshHoldout(
-        HOLDOUT10, 190, "recall 0.779 (53/68), 3 urgent->none, 0 none->urgent, concern 54/57", 0.75, 5, 2, 0.91
+        HOLDOUT10, 190, "recall 0.809 (55/68), 1 urgent->none, 0 none->urgent, concern 55/57", 0.77, 3, 2, 0.92
     ),
     # 170: 60 urgent, 50 concern, 60 none; 74% Danish ("Tenth pass").
     "holdout11": FreshHoldout(
-        HOLDOUT11, 170, "recall 0.700 (42/60), 0 urgent->none, 0 none->urgent, concern 50/50", 0.66, 2, 2, 0.96
+        HOLDOUT11, 170, "recall 0.733 (44/60), 0 urgent->none, 0 none->urgent, concern 50/50", 0.7, 2, 2, 0.96
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Tenth pass").
     "holdout12": FreshHoldout(
-        HOLDOUT12, 180, "recall 0.883 (53/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.85, 2, 2, 0.96
+        HOLDOUT12, 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.9, 2, 2, 0.96
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Eleventh pass"; first look on the tenth pass: 0.750, 3).
     "holdout13": FreshHoldout(
-        HOLDOUT13, 180, "recall 0.867 (52/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.83, 2, 2, 0.95
+        HOLDOUT13, 180, "recall 0.900 (54/60), 0 urgent->none, 0 none->urgent, concern 58/60", 0.86, 2, 2, 0.93
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Eleventh pass": measured once, untouched).
     "holdout14": FreshHoldout(
-        HOLDOUT14, 180, "recall 0.800 (48/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.76, 2, 2, 0.96
+        HOLDOUT14, 180, "recall 0.900 (54/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.86, 2, 2, 0.96
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Twelfth pass"; first look on the eleventh: 0.817, 1).
     "holdout15": FreshHoldout(
-        HOLDOUT15, 180, "recall 0.883 (53/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.85, 2, 2, 0.96
+        HOLDOUT15, 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.88, 2, 2, 0.95
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Twelfth pass": measured once on the final rule, untouched).
     "holdout16": FreshHoldout(
-        HOLDOUT16, 180, "recall 0.950 (57/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.91, 2, 2, 0.95
+        HOLDOUT16, 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 58/60", 0.93, 2, 2, 0.93
+    ),
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Thirteenth pass"; measured once before it: 0.850, 0).
+    "holdout17": FreshHoldout(
+        HOLDOUT17, 180, "recall 0.900 (54/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.86, 2, 2, 0.95
+    ),
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Thirteenth pass"; first look on a rejected rule: 0.883).
+    "holdout18": FreshHoldout(
+        HOLDOUT18, 180, "recall 0.817 (49/60), 0 urgent->none, 0 none->urgent, concern 55/60", 0.78, 2, 2, 0.88
+    ),
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Thirteenth pass": measured once on the final rule).
+    "holdout19": FreshHoldout(
+        HOLDOUT19, 180, "recall 0.817 (49/60), 1 urgent->none, 1 none->urgent, concern 56/60", 0.78, 3, 3, 0.9
     ),
 }
 
