@@ -1209,7 +1209,7 @@ import { earlierBlock, returningChip } from "./returning.js";
     api("/counsellor/conversations").then(function (list) {
       var mine = new Set((list || []).map(function (s) { return s.conversation_id; }));
       S.chats.forEach(function (chat) {
-        if (!mine.has(chat.cid) && !chat.lost && !chat.ended && Date.now() - chat.openedAt > 4000) markLost(chat);
+        if (!mine.has(chat.cid) && !chat.lost && !chat.ended && Date.now() - chat.openedAt > 4000) markGoneOrLost(chat);
       });
     }, function () { /* try again on the next push */ });
   }
@@ -1549,6 +1549,17 @@ import { earlierBlock, returningChip } from "./returning.js";
     chat.el.send.disabled = disabled;
     $$("fieldset[data-needs-hold]", chat.el.tools).forEach(function (f) { f.disabled = disabled; });
     if (disabled) lockMarks(chat.el.log, S.lang);  // only the holder marks (a supervisor too gets 403)
+  }
+
+  // Not held any more: a conversation the young person deleted (404) has ended; anything else was released or
+  // transferred. The deletion's own event may not have arrived yet when the held list already lacks it.
+  function markGoneOrLost(chat) {
+    api("/counsellor/conversations/" + encodeURIComponent(chat.cid)).then(function () {
+      markLost(chat);
+    }, function (err) {
+      if (err instanceof ApiError && err.status === 404) markEnded(chat);
+      else markLost(chat);
+    });
   }
 
   function markLost(chat) {
