@@ -270,19 +270,19 @@ async def stream_events(
                     positions.note_sent(cid, event)  # a stored queue event counts towards the 2 s window
             backlog = False
             payload = await wakeups.get()
+            ephemeral: Event | None = json.loads(payload) if payload.startswith("{") else None
+            if ephemeral is not None and ephemeral.get("type") == "ended":
+                # Before the access check: the deletion erases the holder too, and "ended" carries no content.
+                await websocket.send_json(ephemeral)
+                await websocket.close(code=1000, reason="conversation ended")
+                return
             if access is not None and (code := await access()) is not None:
                 await websocket.close(code=code, reason="access to this conversation ended")
                 return
-            read = not payload.startswith("{")  # an ephemeral event needs no stream read
-            if payload.startswith("{"):
-                ephemeral: Event = json.loads(payload)
-                if ephemeral.get("type") == "ended":
-                    await websocket.send_json(ephemeral)
-                    await websocket.close(code=1000, reason="conversation ended")
-                    return
-                if ephemeral.get("sender") != sender:
-                    ephemeral.pop("sender", None)
-                    await websocket.send_json(ephemeral)
+            read = ephemeral is None  # an ephemeral event needs no stream read
+            if ephemeral is not None and ephemeral.get("sender") != sender:
+                ephemeral.pop("sender", None)
+                await websocket.send_json(ephemeral)
 
     last_typing = 0.0
 

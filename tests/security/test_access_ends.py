@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection
 
 from api.services.accounts import create_account, update_account
@@ -80,7 +81,35 @@ def test_former_holder_socket_on_the_other_replica_closes(replicas: tuple[Gatewa
     assert httpx.get(f"{a.url}/api/v1/counsellor/conversations/{cid}", headers=auth).status_code == 403
 
 
-def test_disabled_account_stops_at_once_everywhere(replicas: tuple[Gateway, Gateway], redis_server: RedisServer) -> None:
+def test_deleted_chat_tells_the_holder_it_ended_not_that_access_ended(replicas: tuple[Gateway, Gateway]) -> None:
+    """The deletion erases the holder with the conversation: the "ended" frame must still reach the holder's
+    socket (close 1000), not a 4403 that the dashboard reads as "released or transferred"."""
+    a, b = replicas
+    kim = login(a.url, "kim")
+    cid, youth_token = claimed_chat(a.url, kim)
+    with chat_socket(b.url, cid, kim) as socket:
+        drain(socket)
+        deleted = httpx.delete(
+            f"{a.url}/api/v1/conversations/{cid}", headers={"Authorization": f"Bearer {youth_token}"}
+        )
+        assert deleted.status_code == 204
+        frames: list[dict[str, object]] = []
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                frames.append(json.loads(socket.recv(timeout=10)))
+    assert {"type": "ended"} in frames
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1000
+    assert (
+        httpx.get(
+            f"{a.url}/api/v1/counsellor/conversations/{cid}", headers={"Authorization": f"Bearer {kim}"}
+        ).status_code
+        == 404
+    )
+
+
+def test_disabled_account_stops_at_once_everywhere(
+    replicas: tuple[Gateway, Gateway], redis_server: RedisServer
+) -> None:
     a, b = replicas
     kim = login(a.url, "kim")
     cid, _ = claimed_chat(a.url, kim)
@@ -127,7 +156,9 @@ def test_refresh_gives_a_fresh_token_and_needs_a_valid_one(replicas: tuple[Gatew
     kim = login(a.url, "kim")
     fresh = httpx.post(f"{a.url}/api/v1/auth/refresh", headers={"Authorization": f"Bearer {kim}"})
     assert fresh.status_code == 200 and fresh.json()["expires_in"] == 8 * 3600
-    assert httpx.get(f"{a.url}/api/v1/queue", headers={"Authorization": f"Bearer {fresh.json()['access_token']}"}).is_success
+    assert httpx.get(
+        f"{a.url}/api/v1/queue", headers={"Authorization": f"Bearer {fresh.json()['access_token']}"}
+    ).is_success
     expired = forged_token("kim", exp=int(time.time()) - 10)
     assert httpx.post(f"{a.url}/api/v1/auth/refresh", headers={"Authorization": f"Bearer {expired}"}).status_code == 401
 
@@ -140,7 +171,8 @@ def test_login_failures_lock_only_the_failing_source(replicas: tuple[Gateway, Ga
         for _ in range(6)
     ]
     assert codes[:3] == [401, 401, 401] and 429 in codes
-    assert "Retry-After" in attacker.post(
-        f"{a.url}/api/v1/auth/token", data={"username": "kim", "password": "password-kim"}
-    ).headers  # the attacker's source waits, even with the right password
+    assert (
+        "Retry-After"
+        in attacker.post(f"{a.url}/api/v1/auth/token", data={"username": "kim", "password": "password-kim"}).headers
+    )  # the attacker's source waits, even with the right password
     assert login(a.url, "kim")  # kim, from elsewhere, logs in at once

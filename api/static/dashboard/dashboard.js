@@ -1505,7 +1505,7 @@ import { earlierBlock, returningChip } from "./returning.js";
       if (chat.gone || !S.token) return;
       if (e.code === 4401 && ws.lytToken !== S.token) { connectChat(chat); return; }  // refreshed meanwhile
       if (e.code === 4401) { expire(); return; }
-      if (e.code === 4403) { markLost(chat); return; }
+      if (e.code === 4403) { markGoneOrLost(chat); return; }  // a deletion (404) ends it; else released
       if (chat.ended || chat.lost) return;
       var delay = Math.min(15000, 1000 * Math.pow(2, chat.retry++));
       if (chat.retry > 1) chatNotice(chat, tr("conn_lost"), "warn");
