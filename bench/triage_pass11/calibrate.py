@@ -1,7 +1,8 @@
 """Eleventh pass: fit the semantic layer's calibrator on out-of-fold verdicts and choose its bars on them.
 Writes knowledge/risk/encoder/semantic-calibration.json (knowledge/triage/calibration.py).
 
-    .venv/bin/python -m bench.triage_pass11.calibrate <oof.jsonl> [--write]
+    .venv/bin/python -m bench.triage_pass11.calibrate <oof.jsonl> [--write] [--none-urgent-max=F]
+        [--urgent-bar=F --why="..."]
 
 <oof.jsonl> comes from `oof_rules.py ... <oof.jsonl>`: one row per curated training row, judged by a fold
 adapter and head that never saw it. The calibrator's own probabilities for the bars are out of fold too
@@ -14,6 +15,9 @@ which `none` and `concern` rows near urgent stay within NEAR_NONE_MAX and NEAR_C
 asks from there). These are the issue's limits for
 text people write (<= 2% none judged urgent, <= 8% none flagged), applied to the curated rows, whose `none`
 rows are mostly hard negatives (idioms, game slang, projects), so they bind harder here than in traffic.
+
+`--urgent-bar=F` overrides the out-of-fold urgent bar (the thirteenth pass kept 0.86 over 0.78 because of the
+external sets); `--why` is then required and goes into `fitted_on`, so the file says who chose the bar and why.
 """
 
 from __future__ import annotations
@@ -39,7 +43,13 @@ C = 1.0
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
 
-def main(oof: Path, write: bool, none_urgent_max: float = NONE_URGENT_MAX) -> calibration.Calibration:
+def main(
+    oof: Path,
+    write: bool,
+    none_urgent_max: float = NONE_URGENT_MAX,
+    urgent_bar_override: float | None = None,
+    why: str = "",
+) -> calibration.Calibration:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
@@ -75,6 +85,11 @@ def main(oof: Path, write: bool, none_urgent_max: float = NONE_URGENT_MAX) -> ca
         if concern_bar is None and nf <= NONE_FLAGGED_MAX:
             concern_bar = float(bar)
     assert urgent_bar is not None and concern_bar is not None and near_bar is not None
+    out_of_fold_urgent_bar = urgent_bar
+    if urgent_bar_override is not None:
+        if not why:
+            raise SystemExit("--urgent-bar needs --why: the reason goes into fitted_on")
+        urgent_bar = urgent_bar_override
     u, f = p[:, 2] >= urgent_bar, p[:, 1] + p[:, 2] >= concern_bar
     print(
         f"chosen: urgent_bar {urgent_bar} (urgent recall {u[urgent].mean():.3f}, concern->urgent {u[concern].mean():.3f}, "
@@ -93,7 +108,12 @@ def main(oof: Path, write: bool, none_urgent_max: float = NONE_URGENT_MAX) -> ca
         near_urgent_bar=near_bar,
         adapter=tuned_encoder.adapter_digest(),
         fitted_on=f"{len(rows)} curated rows judged out of fold (bench/triage_pass11), C={C}, "
-        f"none->urgent <= {none_urgent_max}",
+        f"none->urgent <= {none_urgent_max}"
+        + (
+            f"; urgent_bar set to {urgent_bar} (out of fold {out_of_fold_urgent_bar}): {why}"
+            if urgent_bar_override is not None
+            else ""
+        ),
     )
     print(json.dumps(fitted.to_json()))
     if write:
@@ -102,6 +122,17 @@ def main(oof: Path, write: bool, none_urgent_max: float = NONE_URGENT_MAX) -> ca
     return fitted
 
 
+def _option(name: str) -> str | None:
+    values = [a.split("=", 1)[1] for a in sys.argv[2:] if a.startswith(f"--{name}=")]
+    return values[-1] if values else None
+
+
 if __name__ == "__main__":
-    limits = [float(a.split("=", 1)[1]) for a in sys.argv[2:] if a.startswith("--none-urgent-max=")]
-    main(Path(sys.argv[1]), "--write" in sys.argv[2:], *limits)
+    limit, bar = _option("none-urgent-max"), _option("urgent-bar")
+    main(
+        Path(sys.argv[1]),
+        "--write" in sys.argv[2:],
+        float(limit) if limit is not None else NONE_URGENT_MAX,
+        float(bar) if bar is not None else None,
+        _option("why") or "",
+    )

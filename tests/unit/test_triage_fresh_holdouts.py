@@ -9,24 +9,8 @@ from pathlib import Path
 import pytest
 
 from knowledge.triage.evaluation import dev_report, read_dev_set
-from tests.unit.test_triage_semantic import (
-    HOLDOUT6,
-    HOLDOUT7,
-    HOLDOUT8,
-    HOLDOUT9,
-    HOLDOUT10,
-    HOLDOUT11,
-    HOLDOUT12,
-    HOLDOUT13,
-    HOLDOUT14,
-    HOLDOUT15,
-    HOLDOUT16,
-    HOLDOUT17,
-    HOLDOUT18,
-    HOLDOUT19,
-    _layered,
-)
-from tests.unit.test_triage_support import triage
+from tests.unit.test_triage_semantic import _layered
+from tests.unit.test_triage_support import holdout, triage
 
 
 @dataclass(frozen=True)
@@ -52,59 +36,59 @@ FRESH_HOLDOUTS = {
     # rejected); holdout19 was measured once, on the final rule, never tuned on.
     # 217: 76 urgent, 58 concern, 83 none; 65% Danish ("Fresh hold-out 6").
     "holdout6": FreshHoldout(
-        HOLDOUT6, 217, "recall 0.816 (62/76), 0 urgent->none, 0 none->urgent, concern 58/58", 0.78, 2, 2, 0.96
+        holdout(6), 217, "recall 0.816 (62/76), 0 urgent->none, 0 none->urgent, concern 58/58", 0.78, 2, 2, 0.96
     ),
     # 182: 65 urgent, 55 concern, 62 none; 66% Danish ("Eighth pass").
     "holdout7": FreshHoldout(
-        HOLDOUT7, 182, "recall 0.846 (55/65), 0 urgent->none, 1 none->urgent, concern 55/55", 0.81, 2, 3, 0.96
+        holdout(7), 182, "recall 0.846 (55/65), 0 urgent->none, 1 none->urgent, concern 55/55", 0.81, 2, 3, 0.96
     ),
     # 210: 75 urgent, 65 concern, 70 none; 68% Danish ("Ninth pass").
     "holdout8": FreshHoldout(
-        HOLDOUT8, 210, "recall 0.853 (64/75), 2 urgent->none, 0 none->urgent, concern 65/65", 0.82, 4, 2, 0.96
+        holdout(8), 210, "recall 0.853 (64/75), 2 urgent->none, 0 none->urgent, concern 65/65", 0.82, 4, 2, 0.96
     ),
     # 180: 65 urgent, 55 concern, 60 none; 68% Danish ("Ninth pass").
     "holdout9": FreshHoldout(
-        HOLDOUT9, 180, "recall 0.892 (58/65), 0 urgent->none, 0 none->urgent, concern 55/55", 0.86, 2, 2, 0.96
+        holdout(9), 180, "recall 0.892 (58/65), 0 urgent->none, 0 none->urgent, concern 55/55", 0.86, 2, 2, 0.96
     ),
     # 190: 68 urgent, 57 concern, 65 none; 67% Danish ("Tenth pass").
     "holdout10": FreshHoldout(
-        HOLDOUT10, 190, "recall 0.809 (55/68), 1 urgent->none, 0 none->urgent, concern 55/57", 0.77, 3, 2, 0.92
+        holdout(10), 190, "recall 0.809 (55/68), 1 urgent->none, 0 none->urgent, concern 55/57", 0.77, 3, 2, 0.92
     ),
     # 170: 60 urgent, 50 concern, 60 none; 74% Danish ("Tenth pass").
     "holdout11": FreshHoldout(
-        HOLDOUT11, 170, "recall 0.733 (44/60), 0 urgent->none, 0 none->urgent, concern 50/50", 0.7, 2, 2, 0.96
+        holdout(11), 170, "recall 0.733 (44/60), 0 urgent->none, 0 none->urgent, concern 50/50", 0.7, 2, 2, 0.96
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Tenth pass").
     "holdout12": FreshHoldout(
-        HOLDOUT12, 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.9, 2, 2, 0.96
+        holdout(12), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.9, 2, 2, 0.96
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Eleventh pass"; first look on the tenth pass: 0.750, 3).
     "holdout13": FreshHoldout(
-        HOLDOUT13, 180, "recall 0.900 (54/60), 0 urgent->none, 0 none->urgent, concern 58/60", 0.86, 2, 2, 0.93
+        holdout(13), 180, "recall 0.900 (54/60), 0 urgent->none, 0 none->urgent, concern 58/60", 0.86, 2, 2, 0.93
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Eleventh pass": measured once, untouched).
     "holdout14": FreshHoldout(
-        HOLDOUT14, 180, "recall 0.900 (54/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.86, 2, 2, 0.96
+        holdout(14), 180, "recall 0.900 (54/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.86, 2, 2, 0.96
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Twelfth pass"; first look on the eleventh: 0.817, 1).
     "holdout15": FreshHoldout(
-        HOLDOUT15, 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.88, 2, 2, 0.95
+        holdout(15), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.88, 2, 2, 0.95
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Twelfth pass": measured once on the final rule, untouched).
     "holdout16": FreshHoldout(
-        HOLDOUT16, 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 58/60", 0.93, 2, 2, 0.93
+        holdout(16), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 58/60", 0.93, 2, 2, 0.93
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Thirteenth pass"; measured once before it: 0.850, 0).
     "holdout17": FreshHoldout(
-        HOLDOUT17, 180, "recall 0.900 (54/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.86, 2, 2, 0.95
+        holdout(17), 180, "recall 0.900 (54/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.86, 2, 2, 0.95
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Thirteenth pass"; first look on a rejected rule: 0.883).
     "holdout18": FreshHoldout(
-        HOLDOUT18, 180, "recall 0.817 (49/60), 0 urgent->none, 0 none->urgent, concern 55/60", 0.78, 2, 2, 0.88
+        holdout(18), 180, "recall 0.817 (49/60), 0 urgent->none, 0 none->urgent, concern 55/60", 0.78, 2, 2, 0.88
     ),
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Thirteenth pass": measured once on the final rule).
     "holdout19": FreshHoldout(
-        HOLDOUT19, 180, "recall 0.817 (49/60), 1 urgent->none, 1 none->urgent, concern 56/60", 0.78, 3, 3, 0.9
+        holdout(19), 180, "recall 0.817 (49/60), 1 urgent->none, 1 none->urgent, concern 56/60", 0.78, 3, 3, 0.9
     ),
 }
 

@@ -12,25 +12,8 @@ from knowledge.triage import calibration, semantic, tuned_encoder
 from knowledge.triage.evaluation import dev_report, read_dev_set, read_jsonl
 from knowledge.triage.levels import LEVELS, RANK
 from knowledge.triage.normalise import Normaliser
-from tests.unit.test_triage_support import triage, triage_without_semantic
+from tests.unit.test_triage_support import holdout, triage, triage_without_semantic
 
-HOLDOUT2 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout2.jsonl"
-HOLDOUT3 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout3.jsonl"
-HOLDOUT4 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout4.jsonl"
-HOLDOUT6 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout6.jsonl"
-HOLDOUT7 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout7.jsonl"
-HOLDOUT8 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout8.jsonl"
-HOLDOUT9 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout9.jsonl"
-HOLDOUT10 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout10.jsonl"
-HOLDOUT11 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout11.jsonl"
-HOLDOUT12 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout12.jsonl"
-HOLDOUT13 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout13.jsonl"
-HOLDOUT14 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout14.jsonl"
-HOLDOUT15 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout15.jsonl"
-HOLDOUT16 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout16.jsonl"
-HOLDOUT17 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout17.jsonl"
-HOLDOUT18 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout18.jsonl"
-HOLDOUT19 = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_holdout19.jsonl"
 # A common concern phrase written independently in holdout2 and holdout4 ("sometimes i wish i could just
 # disappear for a while"); holdout4 was measured with it, so it stays (docs/TRIAGE.md, fifth pass).
 # holdout6's and holdout7's writers (who never saw this repository) both wrote "how do i turn off read receipts
@@ -189,14 +172,13 @@ def test_holdout3_is_no_training_content() -> None:
     t = triage()
     norm = Normaliser(t.content.emoji, t.content.words)
     ours = _all_training_sentences()
-    clash = [m.id for m in read_dev_set(HOLDOUT3) if norm(m.text).text.strip() in ours]
+    clash = [m.id for m in read_dev_set(holdout(3)) if norm(m.text).text.strip() in ours]
     assert clash == []
 
 
 @pytest.mark.parametrize(
     "path",
-    [HOLDOUT3, HOLDOUT4, HOLDOUT6, HOLDOUT7, HOLDOUT8, HOLDOUT9, HOLDOUT10, HOLDOUT11, HOLDOUT12, HOLDOUT13, HOLDOUT14]
-    + [HOLDOUT15, HOLDOUT16, HOLDOUT17, HOLDOUT18, HOLDOUT19],
+    [holdout(n) for n in (3, 4, *range(6, 20))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
@@ -237,7 +219,7 @@ def test_holdout4_differs_from_the_external_sets() -> None:
     if not files:
         pytest.skip("no external sets here")
     norm = Normaliser(t.content.emoji, t.content.words)
-    mine = {norm(m.text).text.strip() for m in read_dev_set(HOLDOUT4)}
+    mine = {norm(m.text).text.strip() for m in read_dev_set(holdout(4))}
     assert sum(norm(str(row.get("text", ""))).text.strip() in mine for path in files for row in read_jsonl(path)) == 0
 
 
@@ -275,7 +257,7 @@ def test_holdout2_at_the_measured_level() -> None:
     kNN vote, more curated examples) was tuned on it: 0.517 and 2. Not the product goal (recall >= 0.98,
     no urgent judged none): this guards the level reached, it does not claim the goal."""
     _layered()
-    report = dev_report(triage(), read_dev_set(HOLDOUT2))
+    report = dev_report(triage(), read_dev_set(holdout(2)))
     assert report.total == 120
     assert report.recall["urgent"] >= 0.51, report.recall
     assert len(report.urgent_as_none) <= 2, report.urgent_as_none
@@ -288,7 +270,7 @@ def test_holdout3_at_the_measured_level() -> None:
     (0.733, 1, 2), never tuned on (docs/TRIAGE.md). Honest floors at the measured level, not the product goal
     (recall >= 0.98, no urgent judged none, none judged urgent <= 2%)."""
     _layered()
-    report = dev_report(triage(), read_dev_set(HOLDOUT3))
+    report = dev_report(triage(), read_dev_set(holdout(3)))
     assert report.total == 150
     # 2026-12-02, portable int8 embedding, AVX2-only path (issue 13): recall 0.853 (64/75), 0 urgent judged
     # none, 0 none judged urgent, concern flagged 0.96 (24/25). Each floor at least two messages below.
@@ -304,7 +286,7 @@ def test_holdout4_at_the_measured_level() -> None:
     (0.620, 0, 2), never tuned on (docs/TRIAGE.md). Honest floors at the measured level, not the product goal
     (recall >= 0.98, no urgent judged none, none judged urgent <= 2%)."""
     _layered()
-    report = dev_report(triage(), read_dev_set(HOLDOUT4))
+    report = dev_report(triage(), read_dev_set(holdout(4)))
     assert report.total == 100
     # 2026-12-02, portable int8 embedding, AVX2-only path (issue 13): recall 0.70 (35/50), 3 urgent judged
     # none, 2 none judged urgent, concern flagged 0.933 (14/15). Each floor at least two messages below. Tenth

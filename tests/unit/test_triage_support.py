@@ -13,6 +13,11 @@ from knowledge.triage.content import RiskContent, load_content
 from knowledge.triage.paths import dev_set_path, risk_dir
 
 
+def holdout(n: int) -> Path:
+    """tests/data/triage_holdout<n>.jsonl: a triage hold-out, once measured (docs/TRIAGE.md)."""
+    return dev_set_path().with_name(f"triage_holdout{n}.jsonl")
+
+
 @functools.lru_cache(maxsize=1)
 def content() -> RiskContent:
     return load_content(risk_dir())
