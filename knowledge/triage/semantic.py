@@ -85,6 +85,7 @@ SEMANTIC_MORE = (
     "semantic_danger_now.yml",
     "semantic_acute.yml",
     "semantic_voices.yml",
+    "semantic_boundaries.yml",
 )
 C = 0.05  # inverse regularisation of the logistic regression on standardised features
 KNN = 5  # neighbours per side of the kNN votes (features of the calibrator)

@@ -17,7 +17,7 @@ from tests.unit.test_triage_support import holdout, triage
 class FreshHoldout:
     """A hold-out written on 2026-12-02 from the taxonomy's definitions alone by a helper who never saw this
     repository, kept outside it until measured once (docs/TRIAGE.md). holdout6-10 then served the tenth pass
-    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth, holdout17-19 for the thirteenth. Floors sit at least two messages below the figures, not at the product goal."""
+    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth, holdout17-19 for the thirteenth, holdout20 and holdout21 for the fourteenth. Floors sit at least two messages below the figures, not at the product goal."""
 
     path: Path
     total: int
@@ -89,6 +89,16 @@ FRESH_HOLDOUTS = {
     # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Thirteenth pass": measured once on the final rule).
     "holdout19": FreshHoldout(
         holdout(19), 180, "recall 0.817 (49/60), 1 urgent->none, 1 none->urgent, concern 56/60", 0.78, 3, 3, 0.9
+    ),
+    # Fourteenth pass (lexicon floors and semantic_boundaries.yml on the thirteenth pass's adapter and calibrator):
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish. Measured once before the pass (0.917, da 0.875 / en 1.00),
+    # then tuned on: the figure below is a development figure.
+    "holdout20": FreshHoldout(
+        holdout(20), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 57/60", 0.95, 2, 2, 0.91
+    ),
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Fourteenth pass": measured once on the final rule).
+    "holdout21": FreshHoldout(
+        holdout(21), 180, "recall 0.800 (48/60), 0 urgent->none, 1 none->urgent, concern 56/60", 0.76, 2, 3, 0.9
     ),
 }
 

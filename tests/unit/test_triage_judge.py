@@ -85,6 +85,40 @@ def test_hard_floors_and_idioms_of_the_thirteenth_pass(text: str, level: str) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Fourteenth pass: a goodbye "for always" or a last message with a time is urgent ...
+        ("sov godt for altid alle sammen 🖤", "urgent"),
+        ("goodnight forever x", "urgent"),
+        ("jeg skriver ikke igen efter i aften, tak for alt", "urgent"),
+        ("i won't be texting anyone after tonight", "urgent"),
+        ("har skrevet farvelbeskeder til min familie og føler mig rolig nu", "urgent"),
+        ("wrote goodbye notes for my parents, feel ready now", "urgent"),
+        # ... but not when someone is moving away,
+        ("har sendt farvel-beskeder til klassen nu hvor jeg flytter", "none"),
+        ("sent goodbye messages to my team now that i'm moving to aarhus", "none"),
+        # a death "tonight" asked about is urgent, a game is not,
+        ("hvis jeg dør i nat, hvem får så min telefon", "urgent"),
+        ("if i die tonight would anyone even read this", "urgent"),
+        ("if i die tonight in the game lol i lose my streak", "none"),
+        # a knife held to a throat or wrist is urgent, for anyone,
+        ("min bror står med en kniv mod sin hals i køkkenet", "urgent"),
+        ("she's holding a knife against her wrist and won't answer me", "urgent"),
+        # an attempt told with a time in the past is concern,
+        ("forsøgte at tage mit liv for to år siden og tænker stadig på det", "concern"),
+        ("i attempted suicide a year ago and it still feels heavy", "concern"),
+        # and "didn't do it today" is not "doing it today".
+        ("i cut myself when i'm stressed but i didn't do it today", "concern"),
+    ],
+)
+def test_hard_floors_and_vetoes_of_the_fourteenth_pass(text: str, level: str) -> None:
+    """The lexicon's own verdict; the semantic layer may still raise an everyday message to concern."""
+    result = triage_without_semantic().judge(text)
+    assert result.level == level, result.reasons
+    assert triage().judge(text).level in ((level,) if level != "none" else ("none", "concern"))
+
+
+@pytest.mark.parametrize(
     ("history", "text"),
     [
         (["I can't do this anymore"], "I have them here"),

@@ -41,6 +41,12 @@ KNOWN_COINCIDENCES = frozenset(
     # rule's history line in patterns.yml, and both writers wrote "i have the pills in my hand right now. i just
     # wanted someone to know". Measured with them.
     | {"hold15-0119", "hold15-0176", "hold16-0127"}
+    # holdout20's and holdout21's writers (fourteenth pass) wrote four everyday lines and one idiom that earlier
+    # sets hold word for word ("how do i turn off read receipts on insta", "hej er der nogen", the MitID code,
+    # "min mor slår mig ihjel hvis jeg kommer for sent hjem igen haha"), and one they share ("how do i block
+    # someone on discord without them knowing"). Measured with them.
+    | {"hold20-0004", "hold21-0001", "hold20-0080", "hold12-0144", "hold20-0145", "blind-0245"}
+    | {"hold21-0014", "hold11-0117", "hold20-0148", "hold21-0142"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
@@ -178,7 +184,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 20))],
+    [holdout(n) for n in (3, 4, *range(6, 22))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
