@@ -22,8 +22,8 @@ external sets); `--why` is then required and goes into `fitted_on`, so the file 
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -122,17 +122,12 @@ def main(
     return fitted
 
 
-def _option(name: str) -> str | None:
-    values = [a.split("=", 1)[1] for a in sys.argv[2:] if a.startswith(f"--{name}=")]
-    return values[-1] if values else None
-
-
 if __name__ == "__main__":
-    limit, bar = _option("none-urgent-max"), _option("urgent-bar")
-    main(
-        Path(sys.argv[1]),
-        "--write" in sys.argv[2:],
-        float(limit) if limit is not None else NONE_URGENT_MAX,
-        float(bar) if bar is not None else None,
-        _option("why") or "",
-    )
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
+    parser.add_argument("oof", type=Path, help="out-of-fold verdicts from oof_rules.py")
+    parser.add_argument("--write", action="store_true", help="write knowledge/risk/encoder/semantic-calibration.json")
+    parser.add_argument("--none-urgent-max", type=float, default=NONE_URGENT_MAX)
+    parser.add_argument("--urgent-bar", type=float, default=None, help="override the out-of-fold urgent bar")
+    parser.add_argument("--why", default="", help="required with --urgent-bar; written into fitted_on")
+    args = parser.parse_args()
+    main(args.oof, args.write, args.none_urgent_max, args.urgent_bar, args.why)

@@ -75,18 +75,6 @@ def test_idiom_veto_reason_is_explained() -> None:
         # and a threat shouted at the door is not the "min mor slår mig ihjel hvis" idiom.
         ("han står ude på trappen og skriger han slår mig ihjel hvis jeg ik åbner", "urgent"),
         ("min far slår mig ihjel hvis han ser mit værelse lol", "none"),
-    ],
-)
-def test_hard_floors_and_idioms_of_the_thirteenth_pass(text: str, level: str) -> None:
-    """The lexicon's own verdict; the semantic layer may still raise an idiom to concern, never to urgent."""
-    result = triage_without_semantic().judge(text)
-    assert result.level == level, result.reasons
-    assert triage().judge(text).level in ((level,) if level != "none" else ("none", "concern"))
-
-
-@pytest.mark.parametrize(
-    ("text", "level"),
-    [
         # Fourteenth pass: a goodbye "for always" or a last message with a time is urgent ...
         ("sov godt for altid alle sammen 🖤", "urgent"),
         ("goodnight forever x", "urgent"),
@@ -111,8 +99,9 @@ def test_hard_floors_and_idioms_of_the_thirteenth_pass(text: str, level: str) ->
         ("i cut myself when i'm stressed but i didn't do it today", "concern"),
     ],
 )
-def test_hard_floors_and_vetoes_of_the_fourteenth_pass(text: str, level: str) -> None:
-    """The lexicon's own verdict; the semantic layer may still raise an everyday message to concern."""
+def test_hard_floors_idioms_and_vetoes_of_the_later_passes(text: str, level: str) -> None:
+    """The lexicon's own verdict; the semantic layer may still raise an idiom or an everyday message to concern,
+    never to urgent."""
     result = triage_without_semantic().judge(text)
     assert result.level == level, result.reasons
     assert triage().judge(text).level in ((level,) if level != "none" else ("none", "concern"))
