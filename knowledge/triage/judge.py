@@ -49,6 +49,10 @@ CONCERN_THRESHOLD = 0.35  # p(concern)+p(urgent); see docs: favours concern offe
 # photo of pills were held at concern by them); measured on the seen hold-outs: 2 more urgent found, no none
 # judged urgent more. Not a third-person veto either: someone else in acute danger is urgent (taxonomy.yml).
 SEMANTIC_CAPPING_VETOES = frozenset({"idiom", "negation"})
+# An idiom or negation veto keeps the semantic layer's urgent at concern, unless the calibrated p(urgent) reaches
+# this: a confident model is not overruled by an idiom's words ("han slår mig ihjel når han finder mig" told from
+# a hiding place; fifteenth pass, measured on the none rows of every committed set, docs/TRIAGE.md).
+IDIOM_YIELDS_AT = 0.97
 HISTORY_WINDOW = 4  # earlier messages considered for context
 BAND_FLOOR: dict[Level, float] = {"none": 0.0, "concern": 0.4, "urgent": 0.7}
 BAND_CEILING: dict[Level, float] = {"none": 0.39, "concern": 0.69, "urgent": 1.0}
@@ -201,7 +205,7 @@ class Triage:
             # Near urgent as urgent itself: URGENT_MIN_WORDS at least ("jeg er blevet snydt" is no reason to ask).
             result.near_urgent = words >= semantic.URGENT_MIN_WORDS and p.get("urgent", 0.0) >= bars.near_urgent_bar
             level = semantic.raise_level(result.level, verdict, words, bars)
-            if level == "urgent" and _covered_by_idiom(matches[i]):
+            if level == "urgent" and _covered_by_idiom(matches[i]) and p.get("urgent", 0.0) < IDIOM_YIELDS_AT:
                 level = max_level(result.level, "concern")
             if level == result.level:
                 continue

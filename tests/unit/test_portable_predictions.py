@@ -7,7 +7,9 @@ vectors enough to move a decision, this test names the messages that moved, what
 `LYT_WRITE_EXPECTATIONS=1 .venv/bin/pytest tests/unit/test_portable_predictions.py` rewrites them after a
 deliberate model or content change (commit them with that change). The search's expectations were written on
 the AVX2-only path (AMD EPYC, no AVX-512); the triage ones were rewritten for the tenth pass's tuned encoder
-on the AVX-512 path (Intel Xeon), since no AVX2-only machine was at hand that day (`lscpu`).
+on the AVX-512 path (Intel Xeon), and for the fifteenth pass's lexicon on the AVX2-only path again (AMD EPYC,
+2026-12-03: the only change, in triage_blind, came with the new lexicon's retrained classifier, "a late train"
+going none -> concern; every other decision matched the AVX-512 expectations).
 
 Measured on the other path (2026-12-02, Intel Xeon with AVX-512, AVX-512 VNNI and AMX): the int8 matmuls give the
 same integers (reduce_range), but the float32 parts (the feed-forward output matmuls, norms, softmax) round

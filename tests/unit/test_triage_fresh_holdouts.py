@@ -100,6 +100,17 @@ FRESH_HOLDOUTS = {
     "holdout21": FreshHoldout(
         holdout(21), 180, "recall 0.800 (48/60), 0 urgent->none, 1 none->urgent, concern 56/60", 0.76, 2, 3, 0.9
     ),
+    # Fifteenth pass (lexicon floors, vetoes, an idiom yields to p(urgent) >= 0.97; same adapter and calibrator):
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish. Measured once before the pass (0.950, da 0.925 / en 1.00),
+    # then tuned on: the figure below is a development figure.
+    "holdout22": FreshHoldout(
+        holdout(22), 180, "recall 1.000 (60/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.96, 2, 3, 0.96
+    ),
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish, many everyday messages in the words of urgent ones
+    # ("Fifteenth pass": measured once on the final rule).
+    "holdout23": FreshHoldout(
+        holdout(23), 180, "recall 0.983 (59/60), 0 urgent->none, 9 none->urgent, concern 60/60", 0.95, 2, 11, 0.96
+    ),
 }
 
 
