@@ -111,6 +111,17 @@ FRESH_HOLDOUTS = {
     "holdout23": FreshHoldout(
         holdout(23), 180, "recall 0.983 (59/60), 0 urgent->none, 9 none->urgent, concern 60/60", 0.95, 2, 11, 0.96
     ),
+    # Sixteenth pass (lexicon floors: a poison swallowed, a forced marriage tomorrow, things given away before
+    # tonight, "all the pills ... i just did", an adult moving a child to another app). 180: 60 urgent, 60 concern,
+    # 60 none; 67% Danish. Measured once before the pass on the fifteenth's rule (0.933, da 0.925 / en 0.95,
+    # 0 urgent->none, 0 none->urgent, concern 60/60), then tuned on: floors from that figure.
+    "holdout24": FreshHoldout(
+        holdout(24), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.9, 2, 2, 0.96
+    ),
+    # 180: 60 urgent, 60 concern, 60 none; 67% Danish ("Sixteenth pass": measured once on the final rule).
+    "holdout25": FreshHoldout(
+        holdout(25), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.88, 2, 2, 0.95
+    ),
 }
 
 
