@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import time
 from collections.abc import AsyncIterator
 
@@ -136,14 +137,16 @@ async def test_retries_after_a_500_then_delivers() -> None:
 
 
 async def test_a_dead_webhook_is_counted_and_the_queue_stays_bounded() -> None:
-    from api.embedded_redis import free_port
-
     def count(name: str, **labels: str) -> float:
         return REGISTRY.get_sample_value(name, {"kind": "no_counsellor", **labels}) or 0.0
 
     dropped_full, given_up = count(DROPPED, reason="queue_full"), count(DROPPED, reason="gave_up")
     refused = count("lyt_alert_delivery_errors_total", reason="connection")
-    sender = AlertSender(f"http://127.0.0.1:{free_port()}/nobody", attempts=2, first_backoff_seconds=0.01)
+    # A port bound but never listening refuses every connection, and no other test's server can take it meanwhile
+    # (a port that was merely free once could be, and then a 404 ends an alert after one attempt).
+    closed = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    closed.bind(("127.0.0.1", 0))
+    sender = AlertSender(f"http://127.0.0.1:{closed.getsockname()[1]}/nobody", attempts=2, first_backoff_seconds=0.01)
     sender.start()
     try:
         # `submit` is not a coroutine: it can never wait for the network. 300 at once overflow the queue.
@@ -154,6 +157,7 @@ async def test_a_dead_webhook_is_counted_and_the_queue_stays_bounded() -> None:
             await asyncio.sleep(0.05)
     finally:
         await sender.stop()
+        closed.close()
     assert accepted.count(True) == 256 and count(DROPPED, reason="queue_full") - dropped_full == 44
     assert count(DROPPED, reason="gave_up") - given_up == 256  # each tried twice, then given up
     assert count("lyt_alert_delivery_errors_total", reason="connection") - refused == 512

@@ -47,6 +47,11 @@ KNOWN_COINCIDENCES = frozenset(
     # someone on discord without them knowing"). Measured with them.
     | {"hold20-0004", "hold21-0001", "hold20-0080", "hold12-0144", "hold20-0145", "blind-0245"}
     | {"hold21-0014", "hold11-0117", "hold20-0148", "hold21-0142"}
+    # holdout24's writer (sixteenth pass) wrote holdout8's and holdout10's "sometimes i wish i could just fall asleep
+    # and not wake up. not gonna do anything tho" word for word, and holdout25's writer wrote holdout14's "I'm
+    # cutting right now and I can't stop" in the words the normaliser makes of "im cutting rn and i cant stop".
+    # Measured with them.
+    | {"h24-083", "h25-147", "hold14-0017"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
