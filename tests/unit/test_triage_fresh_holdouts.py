@@ -122,6 +122,12 @@ FRESH_HOLDOUTS = {
     "holdout25": FreshHoldout(
         holdout(25), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.88, 2, 2, 0.95
     ),
+    # Seventeenth pass. 180: 60 urgent, 60 concern, 60 none; 67% Danish. Written 2026-12-04 from a new brief (the
+    # taxonomy's three definitions alone; docs/TRIAGE.md, "Seventeenth pass") and measured once before the pass on
+    # the sixteenth's rule, on the AVX2 path (AMD EPYC): da 0.925 / en 0.95, none flagged da 32.5% / en 20%.
+    "holdout26": FreshHoldout(
+        holdout(26), 180, "recall 0.933 (56/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.9, 2, 3, 0.95
+    ),
 }
 
 
