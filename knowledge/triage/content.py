@@ -59,6 +59,9 @@ class Veto:
     scope: str = "span"  # "span": caps overlapping hits; "message": caps every hit in the message
     kind: str = "idiom"  # idiom | negation | other-directed | quote | general
     note: str = ""
+    # Also caps an `acute` entry's hit: only for a dated past act ("sidste år tog jeg en masse piller") or a
+    # bodily cause that is not harm ("bløder meget ... første mens"), never for mere context words.
+    caps_acute: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ def _vetoes(data: Any, where: str) -> list[Veto]:
                 scope=scope,
                 kind=_text(item, "kind", here, False) or "idiom",
                 note=_text(item, "note", here, False),
+                caps_acute=bool(item.get("caps_acute", False)),
             )
         )
     return vetoes

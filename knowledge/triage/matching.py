@@ -207,7 +207,7 @@ class Matcher:
     def _vetoed(entry: LexiconEntry, span: Span, veto_hits: Sequence[VetoHit]) -> Hit:
         strongest: VetoHit | None = None
         for vh in veto_hits:
-            if entry.acute and vh.veto.kind != "idiom":
+            if entry.acute and vh.veto.kind != "idiom" and not vh.veto.caps_acute:
                 continue  # means at hand or harm happening now is never talked down by context
             applies = vh.veto.scope == "message" or _overlaps(vh.span, span)
             if applies and RANK[vh.veto.cap] < RANK[entry.level]:

@@ -102,3 +102,59 @@ def test_malformed_content_is_rejected(tmp_path) -> None:  # type: ignore[no-unt
     (tmp_path / "lexicon_da.yml").write_text("- {id: x, level: urgent, lang: da, phrase: hej}\n", "utf-8")
     with pytest.raises(ContentError, match="example"):
         load_content(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id", "veto_id", "capped_to"),
+    [
+        ("sidste år tog jeg en masse piller", "da-taget-piller", "da-past-pills-then-when", "concern"),
+        ("two years ago i swallowed a bunch of pills", "en-took-pills", "en-past-pills-then-when", "concern"),
+        (
+            "jeg bløder så meget og det stopper ikke, er det normalt med første mens",
+            "da-bloeder-meget",
+            "bleeding-period-or-nose",
+            "none",
+        ),
+        (
+            "i'm bleeding a lot and it won't stop, is that normal on my first period",
+            "en-bleeding",
+            "bleeding-period-or-nose",
+            "none",
+        ),
+    ],
+)
+def test_a_caps_acute_veto_caps_an_acute_entry(text: str, entry_id: str, veto_id: str, capped_to: str) -> None:
+    t = triage()
+    hits = [h for h in t.matcher.match(t.normaliser(text)).hits if h.entry.id == entry_id]
+    assert hits and hits[0].entry.acute
+    assert hits[0].veto is not None and hits[0].veto.id == veto_id
+    assert hits[0].level == capped_to
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        ("jeg har lige taget en masse piller", "da-taget-piller"),
+        ("jeg har skåret mig og bløder så meget det stopper ikke", "da-bloeder-meget"),
+    ],
+)
+def test_without_its_past_or_bodily_cause_the_acute_entry_stays_urgent(text: str, entry_id: str) -> None:
+    t = triage()
+    hits = [h for h in t.matcher.match(t.normaliser(text)).hits if h.entry.id == entry_id]
+    assert hits and hits[0].veto is None and hits[0].level == "urgent"
+    assert t.judge(text).level == "urgent"
+
+
+def test_a_context_veto_without_caps_acute_never_caps_an_acute_entry() -> None:
+    import dataclasses
+
+    from knowledge.triage.matching import Matcher, VetoHit
+
+    t = triage()
+    text = "sidste år tog jeg en masse piller"
+    match = t.matcher.match(t.normaliser(text))
+    hit = next(h for h in match.hits if h.entry.id == "da-taget-piller")
+    veto_hit = next(v for v in match.vetoes if v.veto.id == "da-past-pills-then-when")
+    plain = VetoHit(dataclasses.replace(veto_hit.veto, caps_acute=False), veto_hit.span)
+    assert Matcher._vetoed(hit.entry, hit.span, [plain]).level == "urgent"
+    assert Matcher._vetoed(hit.entry, hit.span, [veto_hit]).level == "concern"

@@ -3,6 +3,7 @@ misses, and the measured level on the untouched holdout2 (tests/data/triage_hold
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from knowledge.triage import calibration, semantic, tuned_encoder
 from knowledge.triage.evaluation import dev_report, read_dev_set, read_jsonl
+from knowledge.triage.judge import CONCERN_THRESHOLD_WITH_SEMANTIC
 from knowledge.triage.levels import LEVELS, RANK
 from knowledge.triage.normalise import Normaliser
 from tests.unit.test_triage_support import holdout, triage, triage_without_semantic
@@ -249,7 +251,15 @@ def test_the_layer_never_lowers_a_verdict_on_the_measurement_sets() -> None:
     before = triage_without_semantic().judge_many(texts)
     after = triage().judge_many(texts)
     for text, old, new in zip(texts, before, after, strict=True):
-        assert RANK[new.level] >= RANK[old.level], text
+        if RANK[new.level] < RANK[old.level]:
+            # The one documented exception (seventeenth pass): with the layer on, the n-gram classifier's own
+            # concern raise needs CONCERN_THRESHOLD_WITH_SEMANTIC, and the layer's calibrated bar judges the rest.
+            assert (old.level, new.level) == ("concern", "none"), text
+            raised_by = [r for r in old.reasons if r.startswith("classifier: concern")]
+            assert raised_by and not any(r.startswith(("lexicon:", "signals:", "context:")) for r in old.reasons)
+            p = re.search(r"p_urgent=([\d.]+), p_concern=([\d.]+)", raised_by[0])
+            assert p is not None and float(p[1]) + float(p[2]) < CONCERN_THRESHOLD_WITH_SEMANTIC + 0.01, text
+            continue
         if new.level != old.level:
             assert any(r.startswith("semantic: ") for r in new.reasons), new.reasons
 
