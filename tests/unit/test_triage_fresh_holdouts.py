@@ -128,6 +128,12 @@ FRESH_HOLDOUTS = {
     "holdout26": FreshHoldout(
         holdout(26), 180, "recall 0.933 (56/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.9, 2, 3, 0.95
     ),
+    # Seventeenth pass. 180: 60 urgent, 60 concern, 60 none; 67% Danish; same brief as holdout26, another helper.
+    # Measured once on the seventeenth pass's final rule (AVX2, AMD EPYC): da 0.95 / en 1.00, 1 urgent judged none
+    # (da), none flagged da 17.5% / en 20%.
+    "holdout27": FreshHoldout(
+        holdout(27), 180, "recall 0.967 (58/60), 1 urgent->none, 0 none->urgent, concern 59/60", 0.93, 3, 2, 0.95
+    ),
 }
 
 
