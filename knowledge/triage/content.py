@@ -39,7 +39,7 @@ class LexiconEntry:
     phrase: str = ""
     pattern: str = ""
     note: str = ""
-    acute: bool = False  # happening now / means at hand: only idiom vetoes can cap it
+    acute: bool = False  # happening now / means at hand: only idiom vetoes, or ones marked caps_acute, cap it
     signals: tuple[str, ...] = ()  # a signal rule (signals.yml): every category in one sentence
     none_of: tuple[str, ...] = ()  # ... and none of these categories in that sentence
     within: int = 45  # ... with all its signals inside this many characters

@@ -3,12 +3,14 @@ every tricky negative stays `none`, and the dev set shares no sentence with the 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 from knowledge.triage.content import ContentError, load_content
 from knowledge.triage.levels import RANK
+from knowledge.triage.matching import Hit, Matcher, VetoHit
 from tests.unit.test_triage_blindset import blind_rows, holdout_rows
 from tests.unit.test_triage_support import content, dev_rows, triage
 
@@ -104,6 +106,11 @@ def test_malformed_content_is_rejected(tmp_path) -> None:  # type: ignore[no-unt
         load_content(tmp_path)
 
 
+def _hits_of(entry_id: str, text: str) -> list[Hit]:
+    t = triage()
+    return [h for h in t.matcher.match(t.normaliser(text)).hits if h.entry.id == entry_id]
+
+
 @pytest.mark.parametrize(
     ("text", "entry_id", "veto_id", "capped_to"),
     [
@@ -124,8 +131,7 @@ def test_malformed_content_is_rejected(tmp_path) -> None:  # type: ignore[no-unt
     ],
 )
 def test_a_caps_acute_veto_caps_an_acute_entry(text: str, entry_id: str, veto_id: str, capped_to: str) -> None:
-    t = triage()
-    hits = [h for h in t.matcher.match(t.normaliser(text)).hits if h.entry.id == entry_id]
+    hits = _hits_of(entry_id, text)
     assert hits and hits[0].entry.acute
     assert hits[0].veto is not None and hits[0].veto.id == veto_id
     assert hits[0].level == capped_to
@@ -139,17 +145,12 @@ def test_a_caps_acute_veto_caps_an_acute_entry(text: str, entry_id: str, veto_id
     ],
 )
 def test_without_its_past_or_bodily_cause_the_acute_entry_stays_urgent(text: str, entry_id: str) -> None:
-    t = triage()
-    hits = [h for h in t.matcher.match(t.normaliser(text)).hits if h.entry.id == entry_id]
+    hits = _hits_of(entry_id, text)
     assert hits and hits[0].veto is None and hits[0].level == "urgent"
-    assert t.judge(text).level == "urgent"
+    assert triage().judge(text).level == "urgent"
 
 
 def test_a_context_veto_without_caps_acute_never_caps_an_acute_entry() -> None:
-    import dataclasses
-
-    from knowledge.triage.matching import Matcher, VetoHit
-
     t = triage()
     text = "sidste år tog jeg en masse piller"
     match = t.matcher.match(t.normaliser(text))
