@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Route, expect
+from playwright.sync_api import Route, WebSocketRoute, expect
 
 from tests.browser.conftest import EXIT_URL, PHONE, TabFactory, WidgetStack, WidgetTab
 
@@ -49,6 +50,22 @@ def conversation_gone(base: str, session: dict[str, Any], timeout: float = 10.0)
     return False
 
 
+def stream_order(event_id: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in event_id.split("-"))
+
+
+def wait_for_resume_point(tab: WidgetTab, event_id: str, timeout: float = 10.0) -> dict[str, Any]:
+    """The widget's resume point moves only with events read from the socket; wait until it reaches `event_id`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        session = tab.session()
+        if session.get("last") and stream_order(session["last"]) >= stream_order(event_id):
+            return session
+        if time.monotonic() > deadline:
+            raise AssertionError(f"resume point {session.get('last')} never reached {event_id}")
+        tab.page.wait_for_timeout(100)
+
+
 def test_reload_mid_conversation_loses_and_duplicates_nothing(tab: WidgetTab) -> None:
     tab.goto()
     tab.open()
@@ -56,8 +73,8 @@ def test_reload_mid_conversation_loses_and_duplicates_nothing(tab: WidgetTab) ->
     tab.send_and_wait_reply("hvad er grooming")
     before = rendered_ids(tab)
     assert before and len(set(before)) == len(before)
-    session = tab.session()
-    assert session["last"] == max(before, key=lambda i: tuple(int(p) for p in i.split("-")))
+    newest = max(before, key=stream_order)
+    session = wait_for_resume_point(tab, newest)  # the socket has delivered everything shown
 
     tab.page.goto("about:blank")
     send_as_youth(tab, session, "skrevet mens siden var væk")  # events the tab missed
@@ -197,3 +214,46 @@ def test_delete_my_chat(tab: WidgetTab) -> None:
     assert conversation_gone(tab.base, first)
     tab.send_and_wait_reply("hej igen")
     assert tab.session()["cid"] != first["cid"]
+
+
+def test_an_event_stored_while_the_socket_was_down_is_shown_after_newer_http_replies(new_tab: TabFactory) -> None:
+    """Another writer (here a second device; in production also the still-waiting watcher or a counsellor) stores
+    events while this tab's socket is down, and the tab's own HTTP replies then carry newer ids. The socket must
+    resume after the last id it delivered, not after the newest id the tab has seen, or those events are lost."""
+    tab = new_tab()
+    cut = {"on": False}
+    live: list[WebSocketRoute] = []
+    held: list[WebSocketRoute] = []
+
+    def route(ws: WebSocketRoute) -> None:
+        if cut["on"]:
+            held.append(ws)  # accepted by the "network" but never reaches the gateway: no events arrive
+        else:
+            ws.connect_to_server()
+            live.append(ws)
+
+    tab.context.route_web_socket(re.compile(r"/ws(\?|$)"), route)
+    tab.goto()
+    tab.open()
+    tab.send_and_wait_reply("hej")
+    session = wait_for_resume_point(tab, max(rendered_ids(tab), key=stream_order))
+
+    cut["on"] = True
+    for ws in live:
+        ws.close(code=1001, reason="test: the network drops")
+    deadline = time.monotonic() + 15
+    while not held and time.monotonic() < deadline:  # the widget reconnects into the cut
+        tab.page.wait_for_timeout(100)
+    assert held, "the widget never tried to reconnect"
+    send_as_youth(tab, session, "fra en anden enhed")  # stored while this tab's socket is down
+    tab.send_and_wait_reply("hvad er grooming")  # over HTTP: its replies have newer ids than the line above
+    assert not any(b["text"] == "fra en anden enhed" for b in tab.bubbles())  # the socket really is cut
+    assert stream_order(tab.session()["last"]) < stream_order(max(rendered_ids(tab), key=stream_order))
+
+    cut["on"] = False
+    for ws in held:
+        ws.close(code=1001, reason="test: the network is back")
+    tab.wait_for(lambda items: any(b["text"] == "fra en anden enhed" for b in items), timeout_ms=40_000)
+    tab.page.wait_for_timeout(1500)
+    ids = rendered_ids(tab)
+    assert len(set(ids)) == len(ids) and sorted(ids) == sorted(stored_ids(tab))

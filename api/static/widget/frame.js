@@ -604,7 +604,12 @@
   }
 
   // Render one event exactly once (by id). `live` marks events that arrive now (for the unread badge).
-  function handleEvent(ev, live) {
+  // Only events read from the socket move the resume point (`session.last`): the socket replays the
+  // conversation in order, while an HTTP reply can carry ids newer than an event another writer (the
+  // still-waiting watcher, a counsellor, another device) stored while the socket was down. Resuming after
+  // such an id would skip that event for good; resuming after the socket's own last id replays it, and
+  // `seen` drops what is already shown.
+  function handleEvent(ev, live, fromSocket) {
     if (!ev || typeof ev !== "object") return;
     var type = ev.type;
     if (type === "typing") { if (ev.from === "counsellor" || ev.from === "bot") showTyping(ev.from); return; }
@@ -617,12 +622,12 @@
     var cmid = from === "user" && typeof ev.client_msg_id === "string" ? ev.client_msg_id : null;
     if (ev.id != null) {
       ev.id = String(ev.id);
+      if (fromSocket) bumpLast(ev.id);
       if (seen[ev.id]) {
         if (cmid && pendingEls[cmid]) { pendingEls[cmid].remove(); delete pendingEls[cmid]; }
         return;
       }
       seen[ev.id] = true;
-      bumpLast(ev.id);
     }
     if (from !== "user" && from === typingFrom) hideTyping();
     if (from === "bot" || from === "system") { if (typingFrom === "bot") hideTyping(); }
@@ -786,7 +791,7 @@
       if (ws !== sock) return;
       var ev;
       try { ev = JSON.parse(m.data); } catch { return; }
-      handleEvent(ev, true);
+      handleEvent(ev, true, true);
     };
     sock.onclose = function (e) {
       if (ws !== sock) return;
@@ -1018,7 +1023,7 @@
       var saved = cache.filter(function (ev) { return ev && ev.id != null; });
       saved.sort(function (a, b) { return cmpId(String(a.id), String(b.id)); });
       cache = [];
-      session.last = null;
+      // The saved resume point stays: it is the socket's, and cached HTTP replies may be newer than it.
       // Re-rendering stored events also drops queued messages the server already has.
       saved.forEach(function (ev) { handleEvent(ev, false); });
     } else {
