@@ -17,7 +17,7 @@ from tests.unit.test_triage_support import holdout, triage
 class FreshHoldout:
     """A hold-out written on 2026-12-02 from the taxonomy's definitions alone by a helper who never saw this
     repository, kept outside it until measured once (docs/TRIAGE.md). holdout6-10 then served the tenth pass
-    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth, holdout17-19 for the thirteenth, holdout20 and holdout21 for the fourteenth, holdout26-29 for the seventeenth and eighteenth. Floors sit at least two messages below the figures, not at the product goal."""
+    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth, holdout17-19 for the thirteenth, holdout20 and holdout21 for the fourteenth, holdout26-29 for the seventeenth and eighteenth, holdout30 for the nineteenth. Floors sit at least two messages below the figures, not at the product goal."""
 
     path: Path
     total: int
@@ -144,6 +144,12 @@ FRESH_HOLDOUTS = {
     # da 15% / en 20%.
     "holdout29": FreshHoldout(
         holdout(29), 180, "recall 0.883 (53/60), 0 urgent->none, 1 none->urgent, concern 58/60", 0.85, 2, 3, 0.93
+    ),
+    # Nineteenth pass. 180: 60 urgent, 60 concern, 60 none; 67% Danish; same brief, another helper. Measured once
+    # before the pass on the eighteenth pass's rule (AVX2, AMD EPYC): da 0.95 / en 1.00, 0 urgent judged none,
+    # none flagged da 7.5% / en 15%.
+    "holdout30": FreshHoldout(
+        holdout(30), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.93, 2, 2, 0.96
     ),
 }
 
