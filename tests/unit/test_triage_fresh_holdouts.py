@@ -17,7 +17,7 @@ from tests.unit.test_triage_support import holdout, triage
 class FreshHoldout:
     """A hold-out written on 2026-12-02 from the taxonomy's definitions alone by a helper who never saw this
     repository, kept outside it until measured once (docs/TRIAGE.md). holdout6-10 then served the tenth pass
-    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth, holdout17-19 for the thirteenth, holdout20 and holdout21 for the fourteenth, holdout26-29 for the seventeenth and eighteenth, holdout30 for the nineteenth. Floors sit at least two messages below the figures, not at the product goal."""
+    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth, holdout17-19 for the thirteenth, holdout20 and holdout21 for the fourteenth, holdout26-29 for the seventeenth and eighteenth, holdout30-32 for the nineteenth. Floors sit at least two messages below the figures, not at the product goal."""
 
     path: Path
     total: int
@@ -150,6 +150,16 @@ FRESH_HOLDOUTS = {
     # none flagged da 7.5% / en 15%.
     "holdout30": FreshHoldout(
         holdout(30), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.93, 2, 2, 0.96
+    ),
+    # Nineteenth pass. Two sets of 180 (60 urgent, 60 concern, 60 none; 67% Danish); same brief, two more helpers,
+    # written before the pass and measured once on its final rule (AVX2, AMD EPYC). holdout31: da 0.875 / en 1.00,
+    # 0 urgent judged none, none judged urgent da 5% (2), none flagged da 20% / en 0%. holdout32: da 0.925 /
+    # en 0.90, 0 urgent judged none, none flagged da 5% / en 10%.
+    "holdout31": FreshHoldout(
+        holdout(31), 180, "recall 0.917 (55/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.88, 2, 4, 0.96
+    ),
+    "holdout32": FreshHoldout(
+        holdout(32), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.88, 2, 2, 0.96
     ),
 }
 
