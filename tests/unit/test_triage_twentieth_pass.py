@@ -1,0 +1,84 @@
+"""Twentieth pass (docs/TRIAGE.md): urgent floors by situation written as kinds, and three false alarms of the
+signal rules and the first-person lexicon closed. Sentences here are written for the test, not taken from a
+hold-out; each kind is checked in a form that differs from the example in the lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.triage.levels import RANK
+from tests.unit.test_triage_support import triage
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # means named by drug, with a count or "is it enough"
+        "har sparet 30 sobril op, tror det er nok til i nat",
+        # a rope taken along or hung up, also with a dialect article
+        "har taget rebet med op på loftet, ingen er hjemme",
+        "æ har hængt æ reb op i æ lade",
+        # slang jump in front of a bus, with "mig selv"
+        "yeeter mig selv foran toget efter skole, orker ikke mere",
+        # a dose question with the means at hand
+        "hvor mange pamol dør man af? har fire pakker liggende",
+        # carbon monoxide with sealing
+        "kulilte virker vel hvis jeg tætner døren med tape",
+        "bought charcoal, the windows are taped, carbon monoxide is supposed to be quiet",
+        # a friend's photo of the means and a goodbye
+        "min ven har sendt en video af et reb og skrevet farvel, han svarer ikke",
+        "my bestie sent a pic of a blade and said this is it, shes not replying",
+        # farewell letters written, with a time
+        "har skrevet afskedsbrev til mor og far, det sker i nat",
+        # cutting right now
+        "har lige nu skåret mig og kan ikke stoppe",
+        # hit just now, and a threat for when he comes back
+        "fik lige en flad af min far og han truer med at jeg får tæsk når han kommer hjem igen",
+        # a gun in the lap, pills counted out, water tonight
+        "dads rifle is in my lap and i cant stop thinking",
+        "counted out all my sleeping pills on the bed",
+        "gonna walk into the sea tonight, done with everything",
+        # a lethal dose with access at home
+        "hvad er en dødelig dosis insulin, vi har masser i køleskabet",
+    ],
+)
+def test_situations_of_the_twentieth_pass_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+    assert result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi mødes ved broen i aften kl 8",
+        "tager lige en panodil nu for min hovedpine",
+        "my mom gave me a tablet for my fever tonight",
+        "har lavet en plan for hvordan jeg klarer eksamensugen, mest kaffe",
+        "were reading hamlet and i dont get why ophelia dies, is it on purpose?",
+        "in class we are studying self-harm among teens, where do i find sources",
+    ],
+)
+def test_everyday_sentences_with_risk_words_stay_none(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "none", (text, result.reasons)
+
+
+def test_someone_elses_suicidal_thoughts_are_concern_and_ones_own_are_urgent() -> None:
+    other = triage().judge("min klassekammerat skrev at han har selvmordstanker, hvad siger man")
+    mine = triage().judge("har selvmordstanker igen i aften")
+    assert other.level == "concern", other.reasons
+    assert mine.level == "urgent", mine.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("got the urge to cut again tonight but i resisted, in bed now", "concern"),
+        ("my coach says i shouldnt tell my parents that he drives me home", "concern"),
+        ("min træner siger at jeg ikke må fortælle det til mine forældre at han giver mig gaver", "concern"),
+    ],
+)
+def test_urges_resisted_and_adult_secrets_are_concern_not_more_not_less(text: str, level: str) -> None:
+    result = triage().judge(text)
+    assert RANK[result.level] == RANK[level], (text, result.reasons)
