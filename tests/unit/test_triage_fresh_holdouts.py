@@ -17,7 +17,7 @@ from tests.unit.test_triage_support import holdout, triage
 class FreshHoldout:
     """A hold-out written on 2026-12-02 from the taxonomy's definitions alone by a helper who never saw this
     repository, kept outside it until measured once (docs/TRIAGE.md). holdout6-10 then served the tenth pass
-    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth, holdout17-19 for the thirteenth, holdout20 and holdout21 for the fourteenth, holdout26-29 for the seventeenth and eighteenth, holdout30-32 for the nineteenth, holdout33 for the twentieth. Floors sit at least two messages below the figures, not at the product goal."""
+    as development sets; holdout11 and holdout12 were written for it; holdout13 and holdout14 for the eleventh, holdout15 and holdout16 for the twelfth, holdout17-19 for the thirteenth, holdout20 and holdout21 for the fourteenth, holdout26-29 for the seventeenth and eighteenth, holdout30-32 for the nineteenth, holdout33 for the twentieth, holdout34 for the twenty-first (holdout35 measured once on it). Floors sit at least two messages below the figures, not at the product goal."""
 
     path: Path
     total: int
@@ -166,6 +166,16 @@ FRESH_HOLDOUTS = {
     # da 15% / en 15%, concern flagged 1.00 / 0.95. A development set of the twentieth pass from then on.
     "holdout33": FreshHoldout(
         holdout(33), 180, "recall 0.933 (56/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.88, 2, 3, 0.94
+    ),
+    # Measured once on the twentieth pass's final rule: da 0.95 / en 1.00, 0 urgent judged none, none judged urgent
+    # da 5% (2), none flagged da 10% / en 5%, concern flagged 1.00 / 1.00. A development set of the twenty-first pass.
+    "holdout34": FreshHoldout(
+        holdout(34), 180, "recall 0.967 (58/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.92, 2, 4, 0.96
+    ),
+    # Twenty-first pass. Measured once on its final rule: da 0.90 / en 0.95, 0 urgent judged none, none judged urgent
+    # 0% / 0%, none flagged da 5% / en 20%, concern flagged 1.00 / 1.00. Never tuned on.
+    "holdout35": FreshHoldout(
+        holdout(35), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.88, 2, 2, 0.96
     ),
 }
 

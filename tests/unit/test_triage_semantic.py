@@ -29,8 +29,10 @@ from tests.unit.test_triage_support import holdout, triage, triage_without_seman
 KNOWN_COINCIDENCES = frozenset(
     {"hold2-0073", "blind-0286", "blind-0011", "hold6-0124", "hold7-0162", "hold8-0167", "dev-0154"}
     | {"hold9-0074", "hold9-0134", "hold9-0055", "hold9-0161", "hold3-0139", "hold6-0021", "hold10-0185", "hold8-0081"}
-    # holdout13's and holdout8's writers wrote the same idiom line ("jeg døde af grin da min lærer ...").
-    | {"hold13-0166", "hold8-0040"}
+    # holdout13's, holdout8's and holdout34's writers wrote the same idiom line ("jeg døde af grin da min lærer ...").
+    | {"hold13-0166", "hold8-0040", "ho34-082"}
+    # holdout32's and holdout35's writers wrote the same idiom line ("jeg dør af grin over den video du sendte ...").
+    | {"ho32-166", "ho35-061"}
     # holdout14's writer wrote three short everyday lines that earlier sets hold word for word (holdout12's "hej hvad
     # er jeres åbningstider", the blind set's "jeg dør af grin 😂😂" and "is it normal to feel nervous before a first
     # date"). Measured with them.
@@ -191,7 +193,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 34))],
+    [holdout(n) for n in (3, 4, *range(6, 36))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:

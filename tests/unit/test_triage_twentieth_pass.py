@@ -1,4 +1,4 @@
-"""Twentieth pass (docs/TRIAGE.md): urgent floors by situation written as kinds, and three false alarms of the
+"""Twentieth and twenty-first passes (docs/TRIAGE.md): urgent floors by situation written as kinds, and three false alarms of the
 signal rules and the first-person lexicon closed. Sentences here are written for the test, not taken from a
 hold-out; each kind is checked in a form that differs from the example in the lexicon."""
 
@@ -40,6 +40,14 @@ from tests.unit.test_triage_support import triage
         "gonna walk into the sea tonight, done with everything",
         # a lethal dose with access at home
         "hvad er en dødelig dosis insulin, vi har masser i køleskabet",
+        # twenty-first pass: many pills at hand asked about as a question, a gun taken out with "can't go on",
+        # too much taken with symptoms now
+        "kan man dø af 50 pamol? de ligger i hånden nu",
+        "is 40 sleeping pills enough? theyre in front of me",
+        "kan ikke mere. har taget riflen med op på loftet",
+        "goodbye everyone. got my grandpas pistol from the safe",
+        "har slugt for mange af mine piller og nu kaster jeg op og ser dobbelt",
+        "took too many tablets an hour ago and my heart is pounding so hard",
     ],
 )
 def test_situations_of_the_twentieth_pass_are_urgent(text: str) -> None:
@@ -57,6 +65,10 @@ def test_situations_of_the_twentieth_pass_are_urgent(text: str) -> None:
         "har lavet en plan for hvordan jeg klarer eksamensugen, mest kaffe",
         "were reading hamlet and i dont get why ophelia dies, is it on purpose?",
         "in class we are studying self-harm among teens, where do i find sources",
+        "min kammerat skar sig på en dåse ved opvasken, det bløder lidt, skal det syes?",
+        "working till midnight again, if they play that xmas song once more im gonna jump lol",
+        "har taget fars jagtgevær med på jagt i weekenden, vi skød en rå",
+        "drank too much coffee, heart is pounding lol",
     ],
 )
 def test_everyday_sentences_with_risk_words_stay_none(text: str) -> None:
@@ -82,3 +94,25 @@ def test_someone_elses_suicidal_thoughts_are_concern_and_ones_own_are_urgent() -
 def test_urges_resisted_and_adult_secrets_are_concern_not_more_not_less(text: str, level: str) -> None:
     result = triage().judge(text)
     assert RANK[result.level] == RANK[level], (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ikke på den måde, jeg vil ikke slå mig selv ihjel, jeg vil bare ikke eksistere mere",
+        "kan godt forstå folk der ikke vil leve mere, jeg har det også sådan nogle gange",
+    ],
+)
+def test_a_danish_denial_or_someone_elses_wish_caps_at_concern(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "concern", (text, result.reasons)
+
+
+def test_a_denial_does_not_cap_means_at_hand() -> None:
+    result = triage().judge("jeg vil ikke slå mig selv ihjel, men pillerne ligger klar foran mig")
+    assert result.level == "urgent", result.reasons
+
+
+def test_a_cut_on_a_glass_doing_the_dishes_is_not_urgent() -> None:
+    result = triage().judge("min søster skar sig på et glas i opvasken, skal hun have et plaster eller på skadestuen")
+    assert result.level != "urgent", result.reasons
