@@ -116,3 +116,17 @@ def test_a_denial_does_not_cap_means_at_hand() -> None:
 def test_a_cut_on_a_glass_doing_the_dishes_is_not_urgent() -> None:
     result = triage().judge("min søster skar sig på et glas i opvasken, skal hun have et plaster eller på skadestuen")
     assert result.level != "urgent", result.reasons
+
+
+def test_a_threat_reported_with_a_speech_verb_is_not_the_idiom() -> None:
+    """holdout35: the idiom veto for "min mor slår mig ihjel hvis ..." swallowed "han råber at han slår mig ihjel
+    når han kommer ind" from a drunk stepfather at the door. The idiom stays none; the reported threat is urgent."""
+    threat = triage().judge("far er fuld og sparker på døren, han skriger at han slår mig ihjel når han får den op")
+    idiom = triage().judge("min far slår mig ihjel når han ser mit værelse lol")
+    assert threat.level == "urgent", threat.reasons
+    assert idiom.level == "none", idiom.reasons
+
+
+def test_a_razor_blade_in_the_hand_is_means_at_hand() -> None:
+    result = triage().judge("sidder med en barberklinge i hånden lige nu")
+    assert result.level == "urgent", result.reasons
