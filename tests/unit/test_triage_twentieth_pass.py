@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.triage.levels import RANK
 from tests.unit.test_triage_support import triage
 
 
@@ -84,26 +83,18 @@ def test_someone_elses_suicidal_thoughts_are_concern_and_ones_own_are_urgent() -
 
 
 @pytest.mark.parametrize(
-    ("text", "level"),
-    [
-        ("got the urge to cut again tonight but i resisted, in bed now", "concern"),
-        ("my coach says i shouldnt tell my parents that he drives me home", "concern"),
-        ("min træner siger at jeg ikke må fortælle det til mine forældre at han giver mig gaver", "concern"),
-    ],
-)
-def test_urges_resisted_and_adult_secrets_are_concern_not_more_not_less(text: str, level: str) -> None:
-    result = triage().judge(text)
-    assert RANK[result.level] == RANK[level], (text, result.reasons)
-
-
-@pytest.mark.parametrize(
     "text",
     [
+        # an urge resisted, and an adult's secret from the parents
+        "got the urge to cut again tonight but i resisted, in bed now",
+        "my coach says i shouldnt tell my parents that he drives me home",
+        "min træner siger at jeg ikke må fortælle det til mine forældre at han giver mig gaver",
+        # a Danish denial, and someone else's wish not to live
         "ikke på den måde, jeg vil ikke slå mig selv ihjel, jeg vil bare ikke eksistere mere",
         "kan godt forstå folk der ikke vil leve mere, jeg har det også sådan nogle gange",
     ],
 )
-def test_a_danish_denial_or_someone_elses_wish_caps_at_concern(text: str) -> None:
+def test_resisted_urges_adult_secrets_and_denials_are_concern(text: str) -> None:
     result = triage().judge(text)
     assert result.level == "concern", (text, result.reasons)
 
