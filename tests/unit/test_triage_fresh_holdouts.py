@@ -177,6 +177,19 @@ FRESH_HOLDOUTS = {
     "holdout35": FreshHoldout(
         holdout(35), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.88, 2, 2, 0.96
     ),
+    # Twenty-second pass. 180 (60/60/60; 67% Danish); same brief, another helper. Measured once before the pass (on
+    # the twenty-first pass's rule with one fix: a veto that capped no risk word no longer caps the semantic layer):
+    # da 0.925 / en 0.95, 0 urgent judged none, none judged urgent da 5% (2) / en 5% (1), none flagged da 20% /
+    # en 15%, concern flagged 1.00 / 1.00. A development set of the twenty-second pass from then on.
+    "holdout36": FreshHoldout(
+        holdout(36), 180, "recall 0.933 (56/60), 0 urgent->none, 3 none->urgent, concern 60/60", 0.9, 2, 5, 0.96
+    ),
+    # Measured once on the twenty-second pass's final rule (written while the pass ran, kept outside the repository
+    # until then): da 1.00 / en 1.00, 0 urgent judged none, none judged urgent 0% / 0%, none flagged da 7.5% /
+    # en 20%, concern flagged 0.975 / 1.00. Never tuned on.
+    "holdout37": FreshHoldout(
+        holdout(37), 180, "recall 1.000 (60/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.96, 2, 2, 0.95
+    ),
 }
 
 

@@ -193,7 +193,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 36))],
+    [holdout(n) for n in (3, 4, *range(6, 38))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
@@ -268,9 +268,13 @@ def test_the_layer_never_lowers_a_verdict_on_the_measurement_sets() -> None:
 
 def test_the_layer_raises_a_euphemism_the_lexicon_misses() -> None:
     _layered()
-    assert triage_without_semantic().judge(EUPHEMISM).level == "none"
+    # Without the layer the lexicon has no hit and the n-gram classifier at most a concern (each retrain moves a
+    # borderline message across its bar: twenty-second pass, none -> concern); the layer raises it to urgent.
+    without = triage_without_semantic().judge(EUPHEMISM)
+    assert without.level in ("none", "concern")
+    assert not any(r.startswith("lexicon:") for r in without.reasons), without.reasons
     result = triage().judge(EUPHEMISM)
-    assert result.level in ("concern", "urgent")
+    assert result.level == "urgent", result.reasons
     assert any(r.startswith("semantic: ") and "close to" in r for r in result.reasons), result.reasons
 
 

@@ -1,0 +1,115 @@
+"""Twenty-second pass (docs/TRIAGE.md): urgent floors by situation written as kinds, a veto that matched no risk
+word no longer caps the semantic layer, and three false urgents of the lexicon closed by an idiom, a negation and a
+conditional. Sentences here are written for the test, not taken from a hold-out; each kind is checked in a form that
+differs from the example in the lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.triage.judge import _covered_by_idiom
+from tests.unit.test_triage_support import triage
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # cut, and the body is failing now
+        "skar mig i armen for en halv time siden og den bløder stadig igennem håndklædet",
+        "been cutting my thighs and im so lightheaded i can barely stand",
+        # many taken so as not to wake
+        "slugte en masse af mormors piller så jeg ikke skal vågne i morgen",
+        "swallowed loads of my mums tablets so i wont wake up",
+        # insulin on purpose
+        "hvis jeg tager hele pennen insulin med vilje, hvor lang tid går der",
+        "can you die from insulin if you inject all of it on purpose",
+        # a plan and the means ready
+        "har skaffet alt det jeg skal bruge og har bestemt mig for søndag",
+        "got everything i need, goodbye is easier on a friday",
+        # a blade against the body
+        "har barberbladet presset mod håndleddet lige nu",
+        "scissors to my wrist, just counting",
+        # someone met online picking the child up now, or outside
+        "en på 24 fra snap står udenfor min skole nu og siger jeg skal komme med ham",
+        "a guy from tiktok who is 26 is waiting for me outside my school right now",
+        # swallowed everything
+        "har slugt alle pillerne, undskyld",
+        "swallowed the whole bottle of pills, getting drowsy",
+        # a farewell in "not your fault"
+        "det er ikke nogens skyld, pas godt på jer selv",
+        "it was not anyones fault, love you all",
+        # gone for good, with a time
+        "jeg slukker for godt i aften, tak for alt",
+        "logging off for good tonight x",
+        # someone else unresponsive after something
+        "min veninde har drukket en hel flaske og nu er hun bevidstløs på badeværelset",
+        "my dad took his pills with vodka and now he wont wake up",
+        # hiding from violence now
+        "stedfar er fuld og smadrer ting, har gemt mig i skabet",
+        "my brother is drunk and banging on the door, im hiding in the bathroom",
+        # he comes into the room tonight
+        "min stedfar kommer ind til mig igen i nat når mor har nattevagt",
+        "my stepbrother always comes into my room when mum works nights, and she works tonight",
+    ],
+)
+def test_situations_of_the_twenty_second_pass_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+    assert result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "slugte hele pizzaen på fem minutter haha",
+        "not your fault bro, gg, we go again next match",
+        "my cousin is sleeping over tonight again, cant wait",
+        "vi gemte os for læreren efter frikvarteret, han råbte lidt lol",
+        "har købt alt det jeg skal bruge til min fødselsdag i weekenden",
+        "skar mig på en kniv da jeg skrællede kartofler, det bløder stadig lidt, plaster?",
+        "min mor kommer ind til mig i nat hvis jeg får mareridt igen",
+        "sletter tiktok for altid i aften, den stjæler min tid",
+        "how much insulin does my diabetic cat need, the vet said twice a day",
+        "en fra discord på 19 vil mødes til en lan party på biblioteket i dag sammen med hele klanen",
+    ],
+)
+def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "endelig fik jeg billetter til koncerten, nu kan jeg dø lykkelig",
+        "got the last card for my collection, i can die happy now",
+    ],
+)
+def test_dying_happy_is_an_idiom(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "none", (text, result.reasons)
+
+
+def test_not_killing_oneself_or_anything_is_a_denial_at_concern() -> None:
+    result = triage().judge("i wish i could sleep for a year, not kill myself or anything, just rest")
+    assert result.level == "concern", result.reasons
+    assert any(r.startswith("negation:") for r in result.reasons), result.reasons
+
+
+def test_a_conditional_wish_to_sleep_and_not_wake_is_concern_but_a_plain_one_is_urgent() -> None:
+    wish = triage().judge("hvis jeg bare kunne sove og aldrig vågne op igen, så ville alt være fint")
+    assert wish.level == "concern", wish.reasons
+    assert any(r.startswith("conditional:") for r in wish.reasons), wish.reasons
+    plain = triage().judge("jeg vil bare sove og aldrig vågne igen, orker det ikke")
+    assert plain.level == "urgent", plain.reasons
+
+
+def test_a_veto_that_capped_no_risk_word_does_not_cap_the_semantic_layer() -> None:
+    t = triage()
+    text = "lol jeg vil bare dø for real, har ik lyst til at være her mere"
+    match = t.matcher.match(t.normaliser(text))
+    assert not _covered_by_idiom(match)
+    assert t.judge(text).level == "urgent", t.judge(text).reasons
+    # the idiom still caps the words it covers
+    idiom = t.matcher.match(t.normaliser("jeg ville dø for de sko"))
+    assert idiom.level == "none"
