@@ -190,6 +190,17 @@ FRESH_HOLDOUTS = {
     "holdout37": FreshHoldout(
         holdout(37), 180, "recall 1.000 (60/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.96, 2, 2, 0.95
     ),
+    # Written while the second half of the twenty-second pass ran (place and farewell kinds, school-topic vetoes),
+    # kept outside the repository, and measured once on its final rule. holdout38: da 0.90 / en 0.95, 0 urgent judged
+    # none, none judged urgent 0% / 0%, none flagged da 5% / en 10%, concern flagged 0.975 / 1.00. holdout39: da 0.95
+    # / en 0.90, 0 urgent judged none, none judged urgent 0% / 0%, none flagged da 7.5% / en 0%, concern flagged
+    # 1.00 / 1.00. Never tuned on before these measurements.
+    "holdout38": FreshHoldout(
+        holdout(38), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.88, 2, 2, 0.95
+    ),
+    "holdout39": FreshHoldout(
+        holdout(39), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.9, 2, 2, 0.96
+    ),
 }
 
 

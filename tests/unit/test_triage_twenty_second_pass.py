@@ -50,6 +50,30 @@ from tests.unit.test_triage_support import triage
         # he comes into the room tonight
         "min stedfar kommer ind til mig igen i nat når mor har nattevagt",
         "my stepbrother always comes into my room when mum works nights, and she works tonight",
+        # second half of the pass: pills with alcohol, a count already taken, a dose question to not wake
+        "har drukket en hel flaske vin og taget en halv plade sovepiller oveni",
+        "had loads of beers and already took half a pack of paracetamol",
+        "har lige slugt 20, hvor længe tager det",
+        "how many painkillers would you need to take to never wake up",
+        # someone else's farewell and they cannot be reached
+        "min fætter skrev tak for alt i vores chat og nu tager han ikke telefonen",
+        "my best mate texted thanks for everything and now hes not answering",
+        # a place and "I can't go on"
+        "orker ikke mere, står ved kanten af broen",
+        "im done, standing on the bridge right now",
+        # image blackmail with a deadline in minutes
+        "hvis jeg ikke sender flere, deler han mine billeder med min klasse om en halv time",
+        "she says my pics go to my family in an hour unless i pay",
+        # a farewell: never see each other again, a pet given away, not here when they wake
+        "kan ikke mere. vi ses aldrig igen, tak for alt",
+        "har givet min hund til min moster og ryddet op, føler mig rolig",
+        "jeg er her ikke når du vågner i morgen",
+        "i wont be around to see my birthday",
+        # abuse or violence now
+        "min storesøster er inde hos ham lige nu og han rører ved hende",
+        "dad is screaming and smashing plates in the kitchen right now",
+        "fire drenge venter på mig ved porten med baseballbat",
+        "she said shell hurt me when dad leaves for work",
     ],
 )
 def test_situations_of_the_twenty_second_pass_are_urgent(text: str) -> None:
@@ -71,6 +95,14 @@ def test_situations_of_the_twenty_second_pass_are_urgent(text: str) -> None:
         "sletter tiktok for altid i aften, den stjæler min tid",
         "how much insulin does my diabetic cat need, the vet said twice a day",
         "en fra discord på 19 vil mødes til en lan party på biblioteket i dag sammen med hele klanen",
+        "kan man drikke en øl når man har taget en panodil?",
+        "he said if i dont send my homework in 10 min he will post the video of our project",
+        "i wont be around to see the match, im at my grans",
+        "har ikk tænkt mig at være her til jul, vi skal til thailand",
+        "we jump into the harbour every summer its freezing",
+        "min mor skriger af grin over den video, hvad gør jeg med hende lol",
+        "farvel til alle i klassen, vi flytter til aarhus i sommerferien",
+        "im ending it with my girlfriend tonight, how do i break up nicely",
     ],
 )
 def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
@@ -113,3 +145,23 @@ def test_a_veto_that_capped_no_risk_word_does_not_cap_the_semantic_layer() -> No
     # the idiom still caps the words it covers
     idiom = t.matcher.match(t.normaliser("jeg ville dø for de sko"))
     assert idiom.level == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we read about suicide in english class for an essay on a poem",
+        "why do people self harm? we had it in health class today",
+        "vi har projektopgave om selvskade og spiseforstyrrelser blandt unge",
+        "i could sleep forever after this tournament weekend",
+    ],
+)
+def test_school_topics_and_tiredness_are_not_flagged_by_the_lexicon(text: str) -> None:
+    t = triage()
+    match = t.matcher.match(t.normaliser(text))
+    assert match.level == "none", [(h.entry.id, h.level) for h in match.hits]
+
+
+def test_a_school_topic_does_not_cap_a_first_person_wish() -> None:
+    result = triage().judge("i have an essay about suicide due tomorrow and i want to kill myself")
+    assert result.level == "urgent", result.reasons
