@@ -201,6 +201,12 @@ FRESH_HOLDOUTS = {
     "holdout39": FreshHoldout(
         holdout(39), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.9, 2, 2, 0.96
     ),
+    # Written while the third batch of the twenty-second pass ran (a crash on purpose, a rope tied, a plan with a day,
+    # someone else's gun today), measured once on its final rule: da 0.95 / en 0.90, 0 urgent judged none, none judged
+    # urgent da 2.5% (1) / en 0%, none flagged da 15% / en 5%, concern flagged 1.00 / 1.00. Never tuned on.
+    "holdout40": FreshHoldout(
+        holdout(40), 180, "recall 0.933 (56/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.9, 2, 3, 0.96
+    ),
 }
 
 

@@ -74,6 +74,17 @@ from tests.unit.test_triage_support import triage
         "dad is screaming and smashing plates in the kitchen right now",
         "fire drenge venter på mig ved porten med baseballbat",
         "she said shell hurt me when dad leaves for work",
+        # third batch: a crash on purpose, a rope tied or a knot that holds a person, a plan with a day and a
+        # decision, insulin "to get it over with", someone else's gun today, a roof and "before i go", a gaping cut
+        "vil bare køre ind i et træ i aften, så er det slut",
+        "planning to crash into a wall when i drive home later",
+        "har bundet rebet i loftsbjælken",
+        "whats a knot that will hold a person, asking for real",
+        "har bestemt mig. planlagt det til på lørdag når de er til fest hos naboen",
+        "min bror har insulin, hvor meget skal man tage for at få det overstået",
+        "min ven skriver at han vil skyde sig selv med sin onkels riffel i aften",
+        "on the rooftop of the car park, wanted someone to know",
+        "cut my arm and its gaping, i can see the fat",
     ],
 )
 def test_situations_of_the_twenty_second_pass_are_urgent(text: str) -> None:
@@ -103,6 +114,11 @@ def test_situations_of_the_twenty_second_pass_are_urgent(text: str) -> None:
         "min mor skriger af grin over den video, hvad gør jeg med hende lol",
         "farvel til alle i klassen, vi flytter til aarhus i sommerferien",
         "im ending it with my girlfriend tonight, how do i break up nicely",
+        "min far kørte ind i en mur med bilen i går, han er okay",
+        "tied the rope to the boat before the storm",
+        "vi har planlagt det til fredag, det bliver en fed fest",
+        "jeg er så rolig, vi har planlagt det til lørdag, festen bliver vild",
+        "hvis en ven en dag fortalte at hun var ked af det, hvad skal man så sige",
     ],
 )
 def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
@@ -165,3 +181,12 @@ def test_school_topics_and_tiredness_are_not_flagged_by_the_lexicon(text: str) -
 def test_a_school_topic_does_not_cap_a_first_person_wish() -> None:
     result = triage().judge("i have an essay about suicide due tomorrow and i want to kill myself")
     assert result.level == "urgent", result.reasons
+
+
+def test_a_passive_wish_to_be_run_over_is_concern() -> None:
+    result = triage().judge("hvis jeg blev kørt ned i morgen ville det ærligt talt være fint")
+    assert result.level in ("concern", "urgent"), result.reasons
+    t = triage()
+    assert t.matcher.match(t.normaliser("hvis jeg blev kørt ned i morgen ville det ærligt talt være fint")).level == (
+        "concern"
+    )
