@@ -107,6 +107,8 @@ def main(
         concern_bar=concern_bar,
         near_urgent_bar=near_bar,
         adapter=tuned_encoder.adapter_digest(),
+        # chosen by hand on the committed sets and the external shares (twenty-third pass): kept across refits
+        imminent_urgent_bar=calibration.load().imminent_urgent_bar if calibration.CALIBRATION.exists() else None,
         fitted_on=f"{len(rows)} curated rows judged out of fold (bench/triage_pass11), C={C}, "
         f"none->urgent <= {none_urgent_max}"
         + (

@@ -63,6 +63,14 @@ class Calibration:
     near_urgent_bar: float  # p(urgent) from which a `concern` message is near urgent: the safety question is asked
     adapter: str  # digest of the adapter the out-of-fold verdicts were made for (tuned_encoder.adapter_digest)
     fitted_on: str = ""  # what it was fitted on, for people
+    # p(urgent) at which the layer raises to urgent when the message states an imminence signal (a time, means at
+    # hand, a goodbye, harm happening now; judge.IMMINENCE_SIGNALS); the urgent bar when the file has none
+    imminent_urgent_bar: float | None = None
+
+    def urgent_bar_for(self, imminent: bool) -> float:
+        if imminent and self.imminent_urgent_bar is not None:
+            return min(self.urgent_bar, self.imminent_urgent_bar)
+        return self.urgent_bar
 
     def probabilities(self, row: list[float]) -> dict[Level, float]:
         x = (np.asarray(row) - np.asarray(self.mean)) / np.asarray(self.scale)
@@ -82,6 +90,7 @@ class Calibration:
             "urgent_bar": self.urgent_bar,
             "concern_bar": self.concern_bar,
             "near_urgent_bar": self.near_urgent_bar,
+            **({"imminent_urgent_bar": self.imminent_urgent_bar} if self.imminent_urgent_bar is not None else {}),
             "adapter": self.adapter,
             "fitted_on": self.fitted_on,
         }
@@ -101,4 +110,5 @@ def load(path: Path | None = None) -> Calibration:
         near_urgent_bar=float(data["near_urgent_bar"]),
         adapter=str(data["adapter"]),
         fitted_on=str(data.get("fitted_on", "")),
+        imminent_urgent_bar=float(data["imminent_urgent_bar"]) if "imminent_urgent_bar" in data else None,
     )

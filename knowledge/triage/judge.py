@@ -20,6 +20,7 @@ through `calibration.py`). It never lowers a verdict, and nothing lowers what it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,13 @@ URGENT_THRESHOLD = 0.60  # p(urgent) for the classifier to raise to urgent (with
 # this combination flagged only urgent messages.
 URGENT_WITH_IMMINENCE = 0.15
 IMMINENCE_SIGNALS = frozenset({"time", "means", "goodbye", "acute"})
+# The semantic layer's lower urgent bar (calibration `imminent_urgent_bar`) needs a stated sign that it is about
+# now: means at hand, a goodbye, harm happening ("acute"), or a time signal that names tonight or the next hour
+# (not a bare "now" or "tomorrow", which everyday chat is full of). Twenty-third pass, docs/TRIAGE.md.
+SEMANTIC_IMMINENCE = frozenset({"means", "goodbye", "acute"})
+SEMANTIC_TIME = re.compile(
+    r"\b(?:i\W+aften|i\W+nat|lige\W+nu|om\W+lidt|tonight|right\W+now|in\W+a\W+bit|next\W+hour)\b"
+)
 IMMINENCE_MIN_WORDS = 4  # a bare "tonight" is a follow-up: only the context rules judge it
 CONCERN_THRESHOLD = 0.35  # p(concern)+p(urgent); see docs: favours concern offers over missed risk
 # With the semantic layer on, the n-gram classifier's own concern raise needs this much: the layer's calibrated
@@ -209,7 +217,8 @@ class Triage:
             words = len(texts[i].split())
             # Near urgent as urgent itself: URGENT_MIN_WORDS at least ("jeg er blevet snydt" is no reason to ask).
             result.near_urgent = words >= semantic.URGENT_MIN_WORDS and p.get("urgent", 0.0) >= bars.near_urgent_bar
-            level = semantic.raise_level(result.level, verdict, words, bars)
+            imminent = self._imminent(texts[i], matches[i])
+            level = semantic.raise_level(result.level, verdict, words, bars, imminent)
             if level == "urgent" and _covered_by_idiom(matches[i]) and p.get("urgent", 0.0) < IDIOM_YIELDS_AT:
                 level = max_level(result.level, "concern")
             if level == result.level:
@@ -221,8 +230,14 @@ class Triage:
             )
             result.level = level
             width = BAND_CEILING[level] - BAND_FLOOR[level]
-            risk = BAND_FLOOR[level] + width * semantic.band_share(verdict, level, bars)
+            risk = BAND_FLOOR[level] + width * semantic.band_share(verdict, level, bars, imminent)
             result.score = round(min(BAND_CEILING[level], max(BAND_FLOOR[level], risk, result.score)), 4)
+
+    def _imminent(self, text: str, match: MatchResult) -> bool:
+        """A stated sign that it is about now (SEMANTIC_IMMINENCE, SEMANTIC_TIME): the lower urgent bar applies."""
+        if match.signals & SEMANTIC_IMMINENCE:
+            return True
+        return "time" in match.signals and SEMANTIC_TIME.search(self.normaliser.normalise(text).text) is not None
 
     def _predict(self, norms: Sequence[NormalisedText], matches: Sequence[MatchResult]) -> list[Prediction | None]:
         if self.classifier is None or not norms:

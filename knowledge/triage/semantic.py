@@ -248,24 +248,27 @@ def _knn(sim: NDArray[np.float32], urgent: NDArray[np.bool_], none: NDArray[np.b
     return float(np.sort(sim[urgent])[-k:].mean() - np.sort(sim[none])[-k:].mean())
 
 
-def band_share(verdict: SemanticVerdict, level: Level, bars: Calibration) -> float:
+def band_share(verdict: SemanticVerdict, level: Level, bars: Calibration, imminent: bool = False) -> float:
     """Where a raised message sits inside its band, 0..1: how far its calibrated p(urgent) is past the bar that
     raised it (urgent) or towards the urgent bar (concern)."""
     p = verdict.calibrated.get("urgent", 0.0)
-    share = (p - bars.urgent_bar) / (1.0 - bars.urgent_bar) if level == "urgent" else p / bars.urgent_bar
+    bar = bars.urgent_bar_for(imminent)
+    share = (p - bar) / (1.0 - bar) if level == "urgent" else p / bar
     return min(1.0, max(0.0, share))
 
 
-def raise_level(current: Level, verdict: SemanticVerdict, words: int, bars: Calibration) -> Level:
+def raise_level(
+    current: Level, verdict: SemanticVerdict, words: int, bars: Calibration, imminent: bool = False
+) -> Level:
     """The level the semantic layer proposes, never lower than `current`: urgent when the calibrated p(urgent)
-    reaches the urgent bar, or the message is (nearly) a curated urgent example, in a message of URGENT_MIN_WORDS
+    reaches the urgent bar (the imminent bar when the message states a sign that it is about now), or the message is (nearly) a curated urgent example, in a message of URGENT_MIN_WORDS
     words or more (a shorter one: concern), else none -> concern when p(concern) + p(urgent) reaches the concern
     bar."""
     if current == "urgent" or words < MIN_WORDS or verdict.near_negative or not verdict.calibrated:
         return current
     p = verdict.calibrated
     proposed: Level = current
-    urgent = p["urgent"] >= bars.urgent_bar or verdict.near_urgent_example
+    urgent = p["urgent"] >= bars.urgent_bar_for(imminent) or verdict.near_urgent_example
     if urgent and words >= URGENT_MIN_WORDS:
         proposed = "urgent"
     elif urgent:

@@ -207,6 +207,12 @@ FRESH_HOLDOUTS = {
     "holdout40": FreshHoldout(
         holdout(40), 180, "recall 0.933 (56/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.9, 2, 3, 0.96
     ),
+    # Twenty-third pass. Written before it from the brief alone, measured once on the twenty-second pass's final rule
+    # (c62022a) before any change: da 0.90 / en 0.85, 0 urgent judged none, none judged urgent 0% / 0%, none flagged
+    # da 12.5% / en 15%, concern flagged 0.975 / 1.00, within two turns 0.975 / 1.00. A development set from then on.
+    "holdout42": FreshHoldout(
+        holdout(42), 180, "recall 0.883 (53/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.85, 2, 2, 0.95
+    ),
 }
 
 

@@ -1,0 +1,164 @@
+"""Twenty-third pass (docs/TRIAGE.md): a lower urgent bar for the semantic layer when the message states that it
+is about now, a higher concern bar, urgent floors written as kinds, and a concern floor for urges resisted.
+Sentences here are written for the test, not taken from a hold-out; each kind is checked in a form that differs
+from the example in the lexicon."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.triage import calibration, semantic
+from knowledge.triage.semantic import SemanticVerdict
+from tests.unit.test_triage_support import triage
+
+BARS = calibration.Calibration(
+    mean=(0.0,) * 5,
+    scale=(1.0,) * 5,
+    coef=((0.0,) * 5,) * 3,
+    intercept=(0.0, 0.0, 0.0),
+    urgent_bar=0.86,
+    concern_bar=0.52,
+    near_urgent_bar=0.37,
+    adapter="test",
+    imminent_urgent_bar=0.74,
+)
+
+
+def _verdict(p_none: float, p_concern: float, p_urgent: float) -> SemanticVerdict:
+    """A verdict whose calibrated probabilities are the given ones."""
+    p = {"none": p_none, "concern": p_concern, "urgent": p_urgent}
+    return SemanticVerdict(p, np.zeros(0), calibrated=p)  # type: ignore[arg-type]
+
+
+def test_the_imminent_bar_applies_only_with_a_sign_that_it_is_about_now() -> None:
+    between = _verdict(0.1, 0.1, 0.8)
+    assert semantic.raise_level("concern", between, 9, BARS, imminent=True) == "urgent"
+    assert semantic.raise_level("concern", between, 9, BARS, imminent=False) == "concern"
+    below = _verdict(0.2, 0.1, 0.7)
+    assert semantic.raise_level("concern", below, 9, BARS, imminent=True) == "concern"
+    # never above the plain bar, whatever the file says
+    odd = dataclasses.replace(BARS, imminent_urgent_bar=0.95)
+    assert odd.urgent_bar_for(True) == odd.urgent_bar
+
+
+def test_a_calibration_without_an_imminent_bar_uses_the_urgent_bar(tmp_path: Path) -> None:
+    data = BARS.to_json()
+    data.pop("imminent_urgent_bar")
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = calibration.load(path)
+    assert loaded.imminent_urgent_bar is None
+    assert loaded.urgent_bar_for(True) == loaded.urgent_bar == 0.86
+    data["imminent_urgent_bar"] = 0.74
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert calibration.load(path).urgent_bar_for(True) == 0.74
+
+
+def test_the_production_calibration_states_its_bars() -> None:
+    bars = calibration.load()
+    assert bars.imminent_urgent_bar is not None and bars.imminent_urgent_bar < bars.urgent_bar
+    assert bars.concern_bar == 0.52
+    assert "twenty-third pass" in bars.fitted_on
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jeg står ved kanalen lige nu og har det mærkeligt", True),
+        ("taking the train home tonight after practice", True),
+        ("har pillerne ved siden af mig", True),
+        ("vi ses i morgen i skolen", False),
+        ("now that i think about it the film was good", False),
+    ],
+)
+def test_a_stated_sign_that_it_is_about_now(text: str, expected: bool) -> None:
+    t = triage()
+    match = t.matcher.match(t.normaliser.normalise(text))
+    assert t._imminent(text, match) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a parent violent when drinking, and drinking now
+        "far tæsker mig når han drikker og han drikker lige nu nede i stuen",
+        "my mum hits me when shes drunk and shes drinking again tonight",
+        # the abuser is home now and coming up
+        "min stedbror rører ved mig om natten og han er hjemme nu og skriver han kommer ind om lidt",
+        "my stepdad comes into my room at night and he just texted hes coming home in a few minutes",
+        # a trip one does not come back from
+        "tager en køretur ud til klinten i aften, en tur jeg ikke kommer tilbage fra",
+        "going for a walk into the sea later, one i wont come back from",
+        # "someone" who is the writer
+        "hvad gør man hvis nogen planlægger at hoppe fra en bro i nat? det er faktisk mig",
+        "what do you do if someone is planning to overdose tonight? its literally me",
+        # a question about dying before doing it
+        "hvor længe tager det at dø af en overdosis, skal vide det før jeg gør det",
+        "is it fatal to take all of them, asking before i actually do it",
+        # someone else after a hanging or an overdose, barely breathing
+        "min lillebror har prøvet at hænge sig og han ånder knap",
+        "she overdosed and is barely breathing on the floor",
+        # a noose in a place
+        "har bundet en løkke fra bjælken på loftet",
+        # make it look like an accident
+        "det skal se ud som et uheld når jeg kører ind i muren",
+        "how do i make the crash look like an accident",
+        # many taken hours ago
+        "har taget 25 panodil for tre timer siden og er svimmel",
+        "took 30 ibuprofen 2 hours ago, i feel weird",
+        # the last day, and a hypothetical means on oneself
+        "det her bliver den sidste dag, tak for alt",
+        "hypothetically if someone had a knife in their room right now and wanted to use it on themselves",
+    ],
+)
+def test_situations_of_the_twenty_third_pass_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+    assert result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "det er ved at slå mig ihjel at vente på eksamensresultatet",
+        "min far drikker en øl nu og ser fodbold",
+        "my brother hits me in fortnite every time, hes playing now",
+        "det bliver den sidste dag i skolen før sommerferien",
+        "vi tager en tur ud på havnen i aften, kommer hjem kl 10",
+        "the kind of movie you never come back from the same, so good",
+        "dad said he is coming home in a bit with pizza",
+        "hvis man dør i spillet før jeg gør det, taber vi",
+        "det ligner et uheld med maling på væggen, mor bliver sur",
+    ],
+)
+def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: the semantic head's own p(urgent) >= 0.86, no rule involved")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "har lige spist 300 g slik og har ondt i maven",
+        "my nan is home now, she says shes coming up with tea",
+    ],
+)
+def test_known_false_urgents_of_the_semantic_head(text: str) -> None:
+    assert triage().judge(text).level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "var så tæt på at skære mig igen i går, men jeg gik en tur i stedet",
+        "i was really close to hurting myself again this week but i called my friend",
+    ],
+)
+def test_urges_resisted_are_concern(text: str) -> None:
+    assert triage().judge(text).level == "concern"
