@@ -213,6 +213,17 @@ FRESH_HOLDOUTS = {
     "holdout42": FreshHoldout(
         holdout(42), 180, "recall 0.883 (53/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.85, 2, 2, 0.95
     ),
+    # Written before the twenty-third pass, kept outside the repository, and measured once on its first commit
+    # (9c7b2b6: the imminent and concern bars, the first floors). holdout41: da 0.925 / en 0.85, urgent judged none
+    # 0 / 1, none judged urgent 0% / 0%, none flagged da 7.5% / en 15%, concern flagged 0.975 / 1.00, within two turns
+    # 0.975 / 0.90. holdout43: da 0.95 / en 0.95, 0 urgent judged none, none judged urgent 0% / 0%, none flagged
+    # da 2.5% / en 5%, concern flagged 0.975 / 1.00, within two turns 1.00 / 1.00. Development sets from then on.
+    "holdout41": FreshHoldout(
+        holdout(41), 180, "recall 0.900 (54/60), 1 urgent->none, 0 none->urgent, concern 59/60", 0.86, 3, 2, 0.95
+    ),
+    "holdout43": FreshHoldout(
+        holdout(43), 180, "recall 0.950 (57/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.91, 2, 2, 0.95
+    ),
 }
 
 

@@ -37,8 +37,9 @@ KNOWN_COINCIDENCES = frozenset(
     # ("jeg døde af grin da min lærer ...", "min mor slår mig ihjel hvis hun ser min karakter i matematik", "i'm
     # dying to see the new spider-man movie", "hvad gør man hvis man har glemt sin kode til mitid"). Measured with them.
     | {"ho38-015", "ho38-041", "ho38-065", "ho38-125", "hold2-0113", "hold7-0123", "hold21-0055"}
-    # holdout36's and holdout40's writers wrote the same idiom line ("... faldt over sin egen taske i dag 😂😂").
-    | {"ho36-096", "ho40-033"}
+    # holdout36's, holdout40's and holdout43's writers wrote the same idiom line ("... faldt over sin egen taske i dag
+    # 😂😂").
+    | {"ho36-096", "ho40-033", "ho43-009"}
     # holdout14's writer wrote three short everyday lines that earlier sets hold word for word (holdout12's "hej hvad
     # er jeres åbningstider", the blind set's "jeg dør af grin 😂😂" and "is it normal to feel nervous before a first
     # date"). Measured with them.
@@ -199,7 +200,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 41), 42)],
+    [holdout(n) for n in (3, 4, *range(6, 44))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:

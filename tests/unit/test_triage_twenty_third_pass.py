@@ -162,3 +162,63 @@ def test_known_false_urgents_of_the_semantic_head(text: str) -> None:
 )
 def test_urges_resisted_are_concern(text: str) -> None:
     assert triage().judge(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # second batch: "tonight is the night", a permanent nap, a pet handed over with a goodbye
+        "tonight is the night i finally end it, nobody will notice till morning",
+        "gonna take an eternal nap once my mum is asleep",
+        "gave my rabbit to my cousin today, i wont be around to look after him",
+        # cut, and wanting to go deeper
+        "har skåret mig for lidt siden og vil skære dybere",
+        # a cleaning fluid or poison drunk
+        "drak noget klorin for ti minutter siden, ved ikke hvad der sker nu",
+        "i drank some bleach, is that going to kill me",
+        # choked tonight
+        "han tog kvælertag på mig i nat og sover nu ved siden af",
+        "he strangled me today until i almost passed out",
+        # a noose hanging, and not to be talked out of it
+        "der hænger en løkke fra bjælken i garagen",
+        "rebet er klar, jeg gider ikke blive talt fra det",
+        # someone's goodbye after talk of suicide, and no answer
+        "min ven har snakket om at tage sit liv og skrev farvel, nu tager han ikke telefonen",
+        "my friend kept talking about suicide and texted goodbye, now she wont pick up",
+        # "i nat gør jeg en ende på det"
+        "i aften gør jeg en ende på det",
+    ],
+)
+def test_situations_of_the_second_batch_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what do you do if someone is choking on food? we had first aid today",
+        "jeg blev næsten kvalt af grin i dag",
+        "vi gør en ende på det med min kæreste i aften, det er bedst for os begge",
+        "took a long nap today lol, the final nap before exams",
+        "gave my dog to my grandma for the weekend while we are on holiday",
+        "til mit speciale undersøger jeg selvmord blandt unge, har i nogle tal",
+        "drank some milk that was past its date, will i be okay",
+        "når min mor kommer hjem så er jeg død, jeg har smadret hendes vase",
+        "when my dad gets home im dead, i scratched his car",
+    ],
+)
+def test_everyday_sentences_near_the_second_batch_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "han siger han sender mine billeder til min mor hvis jeg går til festen",
+        "nogle gange vil jeg bare holde op med at eksistere",
+    ],
+)
+def test_threats_with_images_and_a_wish_to_stop_existing_are_concern(text: str) -> None:
+    assert triage().judge(text).level != "none"
