@@ -224,6 +224,17 @@ FRESH_HOLDOUTS = {
     "holdout43": FreshHoldout(
         holdout(43), 180, "recall 0.950 (57/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.91, 2, 2, 0.95
     ),
+    # Written during the twenty-third pass, kept outside the repository, and measured once on its second commit
+    # (4a2a0b0). holdout44: da 0.95 / en 1.00, 0 urgent judged none, none judged urgent 0% / 0%, none flagged da 12.5%
+    # / en 15%, concern flagged 1.00 / 1.00. holdout45: da 0.95 / en 1.00, 0 urgent judged none, none judged urgent
+    # da 5% (2) / en 0%, none flagged da 10% / en 15%, concern flagged 1.00 / 0.95. Within two turns 1.00 on both.
+    # Development sets from then on.
+    "holdout44": FreshHoldout(
+        holdout(44), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.93, 2, 2, 0.96
+    ),
+    "holdout45": FreshHoldout(
+        holdout(45), 180, "recall 0.967 (58/60), 0 urgent->none, 2 none->urgent, concern 59/60", 0.93, 2, 4, 0.95
+    ),
 }
 
 

@@ -40,6 +40,9 @@ KNOWN_COINCIDENCES = frozenset(
     # holdout36's, holdout40's and holdout43's writers wrote the same idiom line ("... faldt over sin egen taske i dag
     # 😂😂").
     | {"ho36-096", "ho40-033", "ho43-009"}
+    # holdout33's and holdout44's writers wrote the same idiom line with skulls ("... faldt over sin egen taske i dag
+    # 💀💀").
+    | {"ho33-117", "ho44-128"}
     # holdout14's writer wrote three short everyday lines that earlier sets hold word for word (holdout12's "hej hvad
     # er jeres åbningstider", the blind set's "jeg dør af grin 😂😂" and "is it normal to feel nervous before a first
     # date"). Measured with them.
@@ -200,7 +203,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 44))],
+    [holdout(n) for n in (3, 4, *range(6, 46))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:

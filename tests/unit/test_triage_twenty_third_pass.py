@@ -147,6 +147,7 @@ def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
     [
         "har lige spist 300 g slik og har ondt i maven",
         "my nan is home now, she says shes coming up with tea",
+        "on my way to the shop, not coming back till dinner",
     ],
 )
 def test_known_false_urgents_of_the_semantic_head(text: str) -> None:
@@ -222,3 +223,44 @@ def test_everyday_sentences_near_the_second_batch_are_not_urgent(text: str) -> N
 )
 def test_threats_with_images_and_a_wish_to_stop_existing_are_concern(text: str) -> None:
     assert triage().judge(text).level != "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # third batch: all of them already taken
+        "jeg har allerede taget dem alle, hvad sker der nu",
+        "just took the whole box, feeling weird",
+        # hit on the head, and a symptom now
+        "stedfar slog mig i hovedet med en flaske og nu kaster jeg op",
+        "my mum hit me in the head with a pan and now i cant see properly",
+        # on the way, and not coming back
+        "tager afsted ned til broen nu, jeg kommer ikke tilbage",
+        "walking out to the tracks now, im not coming back",
+        # poison kept ready, and a time
+        "har en flaske afløbsrens gemt på værelset, drikker den i nat",
+    ],
+)
+def test_situations_of_the_third_batch_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min storebror er ved at slå mig ihjel, han har slettet mit save i fifa",
+        "en random i valorant skrev jeg skulle hoppe ud af vinduet lol",
+        "tager afsted til oma nu, kommer ikke tilbage før søndag",
+        "vi tog dem alle sammen med i biografen i går",
+    ],
+)
+def test_everyday_sentences_near_the_third_batch_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
+
+
+def test_an_adult_who_calls_a_child_mature_and_wants_secrecy_is_concern() -> None:
+    assert triage().judge("the man from the bus stop said im very mature and our texts should stay private").level != (
+        "none"
+    )
