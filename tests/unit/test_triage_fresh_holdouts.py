@@ -235,6 +235,17 @@ FRESH_HOLDOUTS = {
     "holdout45": FreshHoldout(
         holdout(45), 180, "recall 0.967 (58/60), 0 urgent->none, 2 none->urgent, concern 59/60", 0.93, 2, 4, 0.95
     ),
+    # Written during the twenty-third pass, kept outside the repository, and measured once on its third commit
+    # (07925de). holdout46: da 1.00 / en 1.00, 0 urgent judged none, none judged urgent 0% / 0%, concern flagged
+    # 1.00 / 1.00, none flagged da 10% / en 10% (the one figure above the goal). holdout47: da 0.925 / en 0.90,
+    # 0 urgent judged none, none judged urgent 0% / 0%, none flagged da 0% / en 20%, concern flagged 1.00 / 1.00,
+    # within two turns 0.975 / 1.00. Development sets from then on.
+    "holdout46": FreshHoldout(
+        holdout(46), 180, "recall 1.000 (60/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.96, 2, 2, 0.96
+    ),
+    "holdout47": FreshHoldout(
+        holdout(47), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.88, 2, 2, 0.96
+    ),
 }
 
 

@@ -43,6 +43,11 @@ KNOWN_COINCIDENCES = frozenset(
     # holdout33's and holdout44's writers wrote the same idiom line with skulls ("... faldt over sin egen taske i dag
     # 💀💀").
     | {"ho33-117", "ho44-128"}
+    # Writers of the twenty-third pass wrote four lines earlier sets hold the same once normalised: holdout46's
+    # teacher idiom (holdout23's), its "this essay is going to be the death of me ..." (holdout29's), its passive
+    # wish not to wake (holdout45's, written the same hour), and holdout47's "min mor slår mig ihjel hvis ... 02 i
+    # matematik haha" (holdout16's). Measured with them.
+    | {"ho46-152", "h23-125", "ho46-176", "h29-051", "ho46-070", "ho45-002", "ho47-162", "hold16-0002"}
     # holdout14's writer wrote three short everyday lines that earlier sets hold word for word (holdout12's "hej hvad
     # er jeres åbningstider", the blind set's "jeg dør af grin 😂😂" and "is it normal to feel nervous before a first
     # date"). Measured with them.
@@ -203,7 +208,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 46))],
+    [holdout(n) for n in (3, 4, *range(6, 48))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:

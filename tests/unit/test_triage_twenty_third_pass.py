@@ -148,6 +148,7 @@ def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
         "har lige spist 300 g slik og har ondt i maven",
         "my nan is home now, she says shes coming up with tea",
         "on my way to the shop, not coming back till dinner",
+        "someone broke into our car last night, the window is smashed",
     ],
 )
 def test_known_false_urgents_of_the_semantic_head(text: str) -> None:
@@ -264,3 +265,39 @@ def test_an_adult_who_calls_a_child_mature_and_wants_secrecy_is_concern() -> Non
     assert triage().judge("the man from the bus stop said im very mature and our texts should stay private").level != (
         "none"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # fourth batch: gone, and already decided how
+        "giver min cykel til min bror, jeg er væk efter fredag og har bestemt mig for hvordan",
+        "my stuff goes to my sister, i wont be around after friday and ive decided how",
+        # a break-in now, hiding
+        "nogen bryder ind hos os lige nu og jeg gemmer mig under sengen",
+        "someone is in our house right now, im hiding behind the sofa",
+        # this time it should go too far
+        "jeg vil cutte i nat og det skal gå for langt",
+        "cutting again later and i want it to go too far",
+        # a goodbye that tells them not to think it is their fault
+        "farvel alle sammen, i må ik tænke at det var jeres skyld",
+        "goodbye guys, dont ever think its your fault",
+        # everything in the medicine cabinet
+        "har slugt alt hvad der var i skabet på badeværelset",
+    ],
+)
+def test_situations_of_the_fourth_batch_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks for everything coach, dont think its your fault we lost",
+        "vi har besluttet hvordan vi skal fejre mormors fødselsdag",
+    ],
+)
+def test_everyday_sentences_near_the_fourth_batch_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
