@@ -246,6 +246,17 @@ FRESH_HOLDOUTS = {
     "holdout47": FreshHoldout(
         holdout(47), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.88, 2, 2, 0.96
     ),
+    # Written during the twenty-third pass, kept outside the repository, and measured once on its final rule
+    # (42f4c17). holdout48: da 0.925 / en 0.95, 0 urgent judged none, none judged urgent da 2.5% (1) / en 5% (1), none
+    # flagged da 17.5% / en 15%, concern flagged 1.00 / 1.00. holdout49: da 0.975 / en 1.00, 0 urgent judged none,
+    # none judged urgent 0% / 0%, none flagged da 12.5% / en 15%, concern flagged 1.00 / 1.00. Within two turns 1.00
+    # on both. Never tuned on.
+    "holdout48": FreshHoldout(
+        holdout(48), 180, "recall 0.933 (56/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.9, 2, 4, 0.96
+    ),
+    "holdout49": FreshHoldout(
+        holdout(49), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
+    ),
 }
 
 
