@@ -19,10 +19,11 @@ urgent examples minus the mean cosine to the `KNN` closest curated `none` exampl
 
 Rule (`raise_level`; eleventh pass, docs/TRIAGE.md "The decision rule"): the head's probabilities and the two
 kNN votes go through the calibrator (`calibration.py`, fitted on out-of-fold verdicts), which gives calibrated
-p(none), p(concern), p(urgent). The layer raises to urgent when p(urgent) >= `urgent_bar` (in a message of
-`URGENT_MIN_WORDS` words or more; a shorter one to concern), and none to concern
-when p(concern) + p(urgent) >= `concern_bar`; both bars were chosen on the out-of-fold probabilities
-(knowledge/risk/encoder/semantic-calibration.json). The tenth pass's kNN bars and the judge's follow-up cap
+p(none), p(concern), p(urgent). The layer raises to urgent when p(urgent) >= `urgent_bar`, or >= `imminent_urgent_bar`
+when the message states that it is about now (`judge._imminent`), in a message of `URGENT_MIN_WORDS` words or more (a
+shorter one to concern), and none to concern when p(concern) + p(urgent) >= `concern_bar`
+(knowledge/risk/encoder/semantic-calibration.json; the urgent bar of the thirteenth pass and the imminent and concern
+bars of the twenty-third were chosen by hand on the committed sets and the external shares, docs/TRIAGE.md). The tenth pass's kNN bars and the judge's follow-up cap
 were deleted in the eleventh pass's ablation (docs/TRIAGE.md). Two documented lists may stop a raise: idiom and
 negation vetoes (`judge.SEMANTIC_CAPPING_VETOES`, at most concern), and the curated negatives themselves (below).
 
