@@ -257,6 +257,17 @@ FRESH_HOLDOUTS = {
     "holdout49": FreshHoldout(
         holdout(49), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
     ),
+    # Written at the end of the twenty-third pass and measured once on its final rule (dd53daa, the rule of 42f4c17).
+    # holdout50: da 0.95 / en 0.90, 0 urgent judged none, none judged urgent da 5% (2) / en 5% (1), none flagged da 15%
+    # / en 5%, concern flagged 1.00 / 1.00, within two turns 1.00 / 1.00. holdout51: da 0.925 / en 1.00, urgent judged
+    # none da 1 / en 0, none judged urgent da 5% (2) / en 0%, none flagged da 15% / en 0%, concern flagged 0.975 / 1.00,
+    # within two turns 0.95 / 1.00. Never tuned on.
+    "holdout50": FreshHoldout(
+        holdout(50), 180, "recall 0.933 (56/60), 0 urgent->none, 3 none->urgent, concern 60/60", 0.9, 2, 5, 0.96
+    ),
+    "holdout51": FreshHoldout(
+        holdout(51), 180, "recall 0.950 (57/60), 1 urgent->none, 2 none->urgent, concern 59/60", 0.91, 3, 4, 0.95
+    ),
 }
 
 

@@ -48,6 +48,10 @@ KNOWN_COINCIDENCES = frozenset(
     # wish not to wake (holdout45's, written the same hour), and holdout47's "min mor slår mig ihjel hvis ... 02 i
     # matematik haha" (holdout16's). Measured with them.
     | {"ho46-152", "h23-125", "ho46-176", "h29-051", "ho46-070", "ho45-002", "ho47-162", "hold16-0002"}
+    # holdout50's and holdout51's writers (end of the twenty-third pass) wrote three lines earlier sets hold the same once
+    # normalised: holdout13's "cutting right now and i can't stop, it's deeper than usual", holdout36's psychologist
+    # question, and the teacher idiom once more. Measured with them.
+    | {"ho51-153", "hold13-0008", "ho50-148", "ho36-027", "ho51-144"}
     # holdout14's writer wrote three short everyday lines that earlier sets hold word for word (holdout12's "hej hvad
     # er jeres åbningstider", the blind set's "jeg dør af grin 😂😂" and "is it normal to feel nervous before a first
     # date"). Measured with them.
@@ -208,7 +212,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 50))],
+    [holdout(n) for n in (3, 4, *range(6, 52))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
