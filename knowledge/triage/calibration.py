@@ -63,8 +63,8 @@ class Calibration:
     near_urgent_bar: float  # p(urgent) from which a `concern` message is near urgent: the safety question is asked
     adapter: str  # digest of the adapter the out-of-fold verdicts were made for (tuned_encoder.adapter_digest)
     fitted_on: str = ""  # what it was fitted on, for people
-    # p(urgent) at which the layer raises to urgent when the message states an imminence signal (a time, means at
-    # hand, a goodbye, harm happening now; judge.IMMINENCE_SIGNALS); the urgent bar when the file has none
+    # p(urgent) at which the layer raises to urgent when the message states that it is about now (means at hand, a
+    # goodbye, harm happening, tonight / right now; judge._imminent); the urgent bar when the file has none
     imminent_urgent_bar: float | None = None
 
     def urgent_bar_for(self, imminent: bool) -> float:

@@ -95,6 +95,13 @@ def _covered_by_idiom(match: MatchResult) -> bool:
     )
 
 
+def _imminent(norm: NormalisedText, match: MatchResult) -> bool:
+    """A stated sign that it is about now (SEMANTIC_IMMINENCE, SEMANTIC_TIME): the lower urgent bar applies."""
+    if match.signals & SEMANTIC_IMMINENCE:
+        return True
+    return "time" in match.signals and SEMANTIC_TIME.search(norm.text) is not None
+
+
 def _classifier_level(
     prediction: Prediction,
     idiom_only: bool,
@@ -175,7 +182,7 @@ class Triage:
             for i, t in enumerate(texts)
         ]
         if semantic_on:
-            self._raise_semantic(texts, combined, matches, predictions, on_embedding)
+            self._raise_semantic(texts, norms, combined, matches, predictions, on_embedding)
         results = []
         for i, text in enumerate(texts):
             result = combined[i]
@@ -190,6 +197,7 @@ class Triage:
     def _raise_semantic(
         self,
         texts: Sequence[str],
+        norms: Sequence[NormalisedText],
         results: Sequence[TriageResult],
         matches: Sequence[MatchResult],
         predictions: Sequence[Prediction | None],
@@ -217,7 +225,7 @@ class Triage:
             words = len(texts[i].split())
             # Near urgent as urgent itself: URGENT_MIN_WORDS at least ("jeg er blevet snydt" is no reason to ask).
             result.near_urgent = words >= semantic.URGENT_MIN_WORDS and p.get("urgent", 0.0) >= bars.near_urgent_bar
-            imminent = self._imminent(texts[i], matches[i])
+            imminent = _imminent(norms[i], matches[i])
             level = semantic.raise_level(result.level, verdict, words, bars, imminent)
             if level == "urgent" and _covered_by_idiom(matches[i]) and p.get("urgent", 0.0) < IDIOM_YIELDS_AT:
                 level = max_level(result.level, "concern")
@@ -232,12 +240,6 @@ class Triage:
             width = BAND_CEILING[level] - BAND_FLOOR[level]
             risk = BAND_FLOOR[level] + width * semantic.band_share(verdict, level, bars, imminent)
             result.score = round(min(BAND_CEILING[level], max(BAND_FLOOR[level], risk, result.score)), 4)
-
-    def _imminent(self, text: str, match: MatchResult) -> bool:
-        """A stated sign that it is about now (SEMANTIC_IMMINENCE, SEMANTIC_TIME): the lower urgent bar applies."""
-        if match.signals & SEMANTIC_IMMINENCE:
-            return True
-        return "time" in match.signals and SEMANTIC_TIME.search(self.normaliser.normalise(text).text) is not None
 
     def _predict(self, norms: Sequence[NormalisedText], matches: Sequence[MatchResult]) -> list[Prediction | None]:
         if self.classifier is None or not norms:

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from knowledge.triage import calibration, semantic
+from knowledge.triage.judge import _imminent
 from knowledge.triage.semantic import SemanticVerdict
 from tests.unit.test_triage_support import triage
 
@@ -78,8 +79,8 @@ def test_the_production_calibration_states_its_bars() -> None:
 )
 def test_a_stated_sign_that_it_is_about_now(text: str, expected: bool) -> None:
     t = triage()
-    match = t.matcher.match(t.normaliser.normalise(text))
-    assert t._imminent(text, match) is expected
+    norm = t.normaliser.normalise(text)
+    assert _imminent(norm, t.matcher.match(norm)) is expected
 
 
 @pytest.mark.parametrize(
