@@ -1,0 +1,89 @@
+"""Twenty-fourth pass (docs/TRIAGE.md): urgent floors written as kinds from the misses of fresh hold-outs 50 and
+51, a wider concern floor for a parent who hits, and narrowings for false urgents (an idiom asked about, food
+eaten, a game's threat to another player, a gamer told to kms, a death wish said with a denial). Sentences here are
+written for the test, not taken from a hold-out; each kind is checked in a form that differs from the example in
+the lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.test_triage_support import triage
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # someone else harming themselves now, far away, "until dead"
+        "min kammerat skriver at han ikke holder op før han er død, han er i sommerhus med sin familie",
+        "my cousin texted that she wont stop till shes dead and now she isnt answering",
+        "han sender mig video af sine håndled lige nu, det ser dybt ud",
+        "she keeps sending me photos of her cuts right now and i live two hours away",
+        # someone who has come to the room at night says they will come in when the others sleep
+        "min stedbror siger han vil komme ind på mit værelse når mine forældre sover, jeg tør ikke sove",
+        "the guy renting our basement said he will come in once my mum is asleep and i have no lock",
+        # a farewell with its preparations
+        "ses aldrig igen. har slettet alle mine profiler og givet mine ting væk",
+        "see u never. gave all my stuff to my sister and deleted my insta",
+        # pills collected for tonight
+        "jeg har sparet på mine piller hele måneden og sluger dem alle i aften",
+        "i have been saving my mums painkillers and i will take them all tonight",
+        # on the way to the railway tracks
+        "jeg cykler ud til jernbanen nu",
+        "walking to the train tracks, dont try to find me",
+        # a rope and a time
+        "rebet ligger klar i kælderen til i nat",
+        "i hid a rope in my wardrobe, tonight when my family is asleep",
+        # a goodbye planned so that no one suspects
+        "hvordan kan jeg sige farvel til min mor uden at hun får mistanke? det bliver på lørdag",
+        "how can i say bye to my parents without them getting suspicious, it has to be this weekend",
+    ],
+)
+def test_situations_of_the_twenty_fourth_pass_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+    assert result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min stedmor har slået mig i ansigtet i går",
+        "mine forældre tæver mig hvis jeg kommer for sent hjem",
+        "my grandma smacks me when i forget my chores",
+    ],
+)
+def test_a_parent_who_hits_is_at_least_concern(text: str) -> None:
+    assert triage().judge(text).level in {"concern", "urgent"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi står virkelig med kniven for struben med gruppeprojektet",
+        "har lige spist halvdelen af en pose chips, er det usundt?",
+        "my sister always says she will unalive me if i touch her makeup lol",
+        "en i fortnite sagde til mig at jeg bare skulle kms, hvordan blokerer man?",
+        "min lillebror sagde han kommer ind til mig når de andre sover, han er bange for tordenvejr",
+        "so this is it, deleted my socials for a month of detox before exams",
+        "vi ses aldrig mere i den her klasse, har givet mine ting til min lillesøster",
+        "på vej ud til togbanen for at filme tog med min onkel",
+        "vi skal bruge et reb i aften til spejder, hvor køber man det?",
+        "i wanted to say goodbye to my class without them getting suspicious about the surprise party",
+        "hvordan siger man farvel til sin træner uden at hun får mistanke om overraskelsen",
+    ],
+)
+def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i dont want to kill myself but if i just didnt wake up one day i wouldnt mind",
+        "jeg vil ikke slå mig selv ihjel men hvis jeg blev kørt ned ville det være fint",
+    ],
+)
+def test_a_death_wish_said_with_a_denial_is_concern(text: str) -> None:
+    assert triage().judge(text).level == "concern"
