@@ -87,3 +87,54 @@ def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
 )
 def test_a_death_wish_said_with_a_denial_is_concern(text: str) -> None:
     assert triage().judge(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # someone who abused before sleeps with me tonight
+        "han rørte ved mig sidste gang og nu skal han sove hos mig i aften fordi der mangler senge",
+        # a pet handed over "if I die", with a deadline
+        "hvis jeg er død hvem skal så passe min kanin? skal finde en til at tage den inden søndag",
+        "if im gone who looks after my dog? need someone to take him by tomorrow",
+        # doing it, with a time, said before going
+        "gør det i weekenden alligevel. ville bare have at én vidste det inden jeg forsvinder",
+        "im doing it tomorrow anyway, telling you before i disappear",
+        # writing farewell letters
+        "writing my farewell notes now, not sure who gets my guitar",
+    ],
+)
+def test_situations_of_the_second_batch_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "den her tyskaflevering kommer til at tage livet af mig, hjælp",
+        "vi spiller matador i aften, gør dig klar til at dø",
+        "paintball i går og nu er jeg fuld af blå mærker haha",
+        "i need to cut my own fringe, any tips",
+        "we are going on vacation, if i die of boredom who will take my cat lol, need someone by friday",
+        "writing goodbye notes for my class because we are moving in june",
+    ],
+)
+def test_everyday_sentences_near_the_second_batch_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i wish i could just not exist anymore, i would never do it though",
+        "jeg ville ønske jeg bare kunne forsvinde, jeg vil aldrig gøre det, men tanken er der",
+    ],
+)
+def test_a_wish_to_disappear_said_with_a_denial_is_concern(text: str) -> None:
+    assert triage().judge(text).level == "concern"
+
+
+def test_something_done_to_me_before_is_at_least_concern() -> None:
+    assert triage().judge("min fætter har gjort ting ved mig i sommerferien").level in {"concern", "urgent"}
