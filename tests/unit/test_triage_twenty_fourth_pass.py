@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_triage_support import triage
+from tests.unit.test_triage_support import triage, triage_without_semantic
 
 
 @pytest.mark.parametrize(
@@ -138,3 +138,66 @@ def test_a_wish_to_disappear_said_with_a_denial_is_concern(text: str) -> None:
 
 def test_something_done_to_me_before_is_at_least_concern() -> None:
     assert triage().judge("min fætter har gjort ting ved mig i sommerferien").level in {"concern", "urgent"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a last post announced for tonight
+        "kig på min tiktok senere i aften, det bliver den sidste jeg laver. mener det",
+        "check my snap story at midnight, it will be my last",
+        # self-harm going on again now, deeper
+        "cuttede i går, nu er det igen og dybere",
+        "cut last night, it wasnt enough and im doing it again now",
+        # a gun at hand
+        "min fars riffel ligger på min seng og jeg kan ikke lade være med at holde den",
+        "im holding my dads pistol, everyone is out",
+        # on a bridge, thinking of jumping
+        "har stået på jernbanebroen længe nu og tror jeg springer",
+    ],
+)
+def test_situations_of_the_third_batch_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "det bliver min sidste story før sommerferien, ses i august",
+        "this is my last video of the season, thanks for watching",
+        "jeg tror jeg hopper i havnen i sommer når det bliver varmt",
+    ],
+)
+def test_everyday_sentences_near_the_third_batch_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother got a nerf gun and it is loaded with foam darts lol",
+        "min far renser sit jagtgevær i garagen efter jagtturen",
+    ],
+)
+def test_the_gun_floors_leave_toys_and_hunting_alone(text: str) -> None:
+    """The rules and the n-gram classifier alone: the semantic head's own view of guns is the next test."""
+    result = triage_without_semantic().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: the semantic head's own p(urgent) >= 0.86 for any gun, no rule")
+def test_known_false_urgent_of_the_semantic_head_for_guns() -> None:
+    assert triage().judge("my dad took his rifle to the shooting club, it is in the car").level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i tried to overdose two years ago and i still think about it sometimes",
+        "sidste måned tog jeg en masse piller, nu har jeg det lidt bedre men er stadig ked af det",
+    ],
+)
+def test_a_dated_past_overdose_is_concern(text: str) -> None:
+    assert triage().judge(text).level == "concern"
