@@ -201,3 +201,36 @@ def test_known_false_urgent_of_the_semantic_head_for_guns() -> None:
 )
 def test_a_dated_past_overdose_is_concern(text: str) -> None:
     assert triage().judge(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min kusine skrev farvel i vores gruppechat og lagde et billede fra havnen. hun har forsøgt før",
+        "my bestie posted goodbye with a pic of the bridge, she tried before, what do i do",
+    ],
+)
+def test_a_friends_goodbye_with_a_place_or_an_earlier_attempt_is_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min nabo på 40 giver mig gaver og siger at vores snaps skal blive mellem os",
+        "my tutor bought me a secret sim and keeps telling me im mature for my age",
+    ],
+)
+def test_an_adult_with_secrecy_or_a_secret_phone_is_concern(text: str) -> None:
+    assert triage().judge(text).level in {"concern", "urgent"}
+
+
+def test_a_passive_wish_said_as_not_dramatic_is_concern() -> None:
+    text = "kinda dont want to exist anymore, not in a dramatic way, i just wouldnt mind not waking up"
+    assert triage().judge(text).level == "concern"
+
+
+def test_driving_off_the_road_on_purpose_is_urgent() -> None:
+    result = triage().judge("gonna crash my moped into a wall on the way back, done with all of it")
+    assert result.level == "urgent", result.reasons
