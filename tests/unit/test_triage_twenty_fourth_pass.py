@@ -234,3 +234,39 @@ def test_a_passive_wish_said_as_not_dramatic_is_concern() -> None:
 def test_driving_off_the_road_on_purpose_is_urgent() -> None:
     result = triage().judge("gonna crash my moped into a wall on the way back, done with all of it")
     assert result.level == "urgent", result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # going up somewhere high, now, to jump
+        "jeg løber op på broen nu og springer ud",
+        "taking the lift up to the top floor and jumping, bye",
+        # the train already chosen
+        "jeg har valgt hvilket tog jeg vil træde ud foran",
+        "i have picked the train, tomorrow i step in front of it",
+        # things given away "when I am gone", with a time
+        "min bror skal have mine spil når jeg er død, det sker i aften",
+        "my cousin can have my bike when im not here, happening this weekend",
+        # "logging off" for good, with a time
+        "har besluttet at logge ud for godt i nat",
+        "logging off permanently tonight. thanks for trying",
+    ],
+)
+def test_situations_of_the_fifth_batch_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi går op på taget af hotellet og hopper i poolen bagefter",
+        "we climbed up to the top of the diving tower and jumped into the pool",
+        "logger af discord for altid, folk er for toxic",
+        "my sister can have my old phone when i get the new one tomorrow",
+    ],
+)
+def test_everyday_sentences_near_the_fifth_batch_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
