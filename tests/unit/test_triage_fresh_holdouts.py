@@ -268,6 +268,47 @@ FRESH_HOLDOUTS = {
     "holdout51": FreshHoldout(
         holdout(51), 180, "recall 0.950 (57/60), 1 urgent->none, 2 none->urgent, concern 59/60", 0.91, 3, 4, 0.95
     ),
+    # Written during the twenty-fourth pass, kept outside the repository, and each measured once (docs/TRIAGE.md,
+    # "Twenty-fourth pass"): holdout52 on e42d42a, before the pass (da 0.975 / en 1.00, none flagged da 5% / en 15%);
+    # holdout53 on d8004f9 (da 0.95 / en 0.90, urgent judged none en 1, none judged urgent da 5%); holdout54 on
+    # 94f145d (da 0.90 / en 0.95, urgent judged none da 1); holdout55 on f5d2d1d (da 0.975 / en 1.00, none flagged
+    # 5% / 5%, concern flagged en 0.95); holdout56 on c245128 (da 0.90 / en 1.00, none flagged 2.5% / 5%).
+    # Development sets from then on.
+    "holdout52": FreshHoldout(
+        holdout(52), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
+    ),
+    "holdout53": FreshHoldout(
+        holdout(53), 180, "recall 0.933 (56/60), 1 urgent->none, 2 none->urgent, concern 60/60", 0.9, 3, 4, 0.96
+    ),
+    "holdout54": FreshHoldout(
+        holdout(54), 180, "recall 0.917 (55/60), 1 urgent->none, 0 none->urgent, concern 60/60", 0.88, 3, 2, 0.96
+    ),
+    "holdout55": FreshHoldout(
+        holdout(55), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.95, 2, 2, 0.95
+    ),
+    "holdout56": FreshHoldout(
+        holdout(56), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.9, 2, 2, 0.96
+    ),
+    # Written during the twenty-fourth pass and measured once on its final rule (5d80aca); never tuned on.
+    # holdout57: da 0.95 / en 1.00, none judged urgent da 2.5%, none flagged 5% / 5%. holdout58: da 0.95 / en 0.95,
+    # none judged urgent da 2.5%, none flagged 2.5% / 5%, concern flagged en 0.95. holdout59: da 0.875 / en 1.00, none
+    # flagged 10% / 0%, concern flagged 0.975 / 0.95. holdout60: da 0.925 / en 0.95, urgent judged none da 1, none
+    # flagged 7.5% / 5%. holdout61: da 0.975 / en 0.95, urgent judged none da 1, none flagged 7.5% / 10%.
+    "holdout57": FreshHoldout(
+        holdout(57), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
+    ),
+    "holdout58": FreshHoldout(
+        holdout(58), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.91, 2, 3, 0.95
+    ),
+    "holdout59": FreshHoldout(
+        holdout(59), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 58/60", 0.88, 2, 2, 0.93
+    ),
+    "holdout60": FreshHoldout(
+        holdout(60), 180, "recall 0.933 (56/60), 1 urgent->none, 0 none->urgent, concern 60/60", 0.9, 3, 2, 0.96
+    ),
+    "holdout61": FreshHoldout(
+        holdout(61), 180, "recall 0.967 (58/60), 1 urgent->none, 0 none->urgent, concern 60/60", 0.93, 3, 2, 0.96
+    ),
 }
 
 

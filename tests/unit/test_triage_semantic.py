@@ -75,6 +75,13 @@ KNOWN_COINCIDENCES = frozenset(
     # cutting right now and I can't stop" in the words the normaliser makes of "im cutting rn and i cant stop".
     # Measured with them.
     | {"h24-083", "h25-147", "hold14-0017"}
+    # Twenty-fourth pass: holdout52-61's writers wrote everyday lines, a "stands on the bridge now" line, a
+    # school-project question and a passive wish that earlier sets (or each other) hold word for word after
+    # normalisation. Measured with them.
+    | {"ho53-038", "hold13-0112", "ho60-102", "hold17-0127", "hold18-0043", "ho55-033", "h27-042", "ho61-152"}
+    | {"h29-042", "ho52-116", "ho33-149", "ho57-142", "ho36-027", "ho50-148", "ho59-114", "ho37-013", "ho61-046"}
+    | {"ho37-113", "ho59-166", "ho39-108", "ho57-162", "hold4-0015", "ho55-088", "ho43-161", "ho55-034", "ho57-177"}
+    | {"ho47-172", "ho60-022", "ho48-167", "ho59-103", "ho58-131", "ho59-016", "ho60-044"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
@@ -212,7 +219,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 52))],
+    [holdout(n) for n in (3, 4, *range(6, 62))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
