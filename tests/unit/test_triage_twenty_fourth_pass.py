@@ -270,3 +270,53 @@ def test_situations_of_the_fifth_batch_are_urgent(text: str) -> None:
 def test_everyday_sentences_near_the_fifth_batch_are_not_urgent(text: str) -> None:
     result = triage().judge(text)
     assert result.level != "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min mors kæreste er på vej hjem og skriver at han slår mig ihjel, han slog mig sidste uge",
+        "sidder nede ved jernbaneoverkørslen, toget kommer om lidt",
+        "i already downed them all, sorry mum",
+        "har allerede slugt dem alle, vil ikke reddes",
+        "tog en håndfuld for lidt siden, skal jeg tage flere",
+        "ved nu hvordan og gør det i morgen før skole",
+        "vil ikke leve mere. i aften sker det",
+        "jeg planlægger at være død inden jul",
+        "hentede seks pakker på apoteket, tager dem nu",
+        "jeg kan ikke trække vejret ordentligt og er svimmel efter jeg tog pillerne",
+        "im shaking and throwing up since i took them all an hour ago",
+        "my friend says she drank a lot of vodka and pills and now she cant wake up properly, she is barely awake",
+        "he posted see you all on the other side and he isnt answering",
+        "hun har fundet sin fars pistol og siger hun gør det nu",
+        "jeg springer ud foran bussen i morgen, har besluttet det",
+    ],
+)
+def test_situations_of_the_sixth_batch_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i fortnite blev jeg sniped igen, jeg vil dø haha",
+        "my song has a line where she sings 'i wont survive the night', is that too dark for a school concert",
+        "har taget en håndfuld nødder, er det sundt",
+        "jeg skal foran i køen ved kassen, den går hurtigt",
+    ],
+)
+def test_everyday_sentences_near_the_sixth_batch_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min nabo spørger hele tiden om jeg er alene hjemme og hvad jeg har på",
+        "my tutor says im so special and told me never to tell my parents about our calls",
+    ],
+)
+def test_an_adult_asking_if_a_child_is_alone_or_wanting_secrecy_is_concern(text: str) -> None:
+    assert triage().judge(text).level in {"concern", "urgent"}
