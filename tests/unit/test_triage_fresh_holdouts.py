@@ -309,6 +309,20 @@ FRESH_HOLDOUTS = {
     "holdout61": FreshHoldout(
         holdout(61), 180, "recall 0.967 (58/60), 1 urgent->none, 0 none->urgent, concern 60/60", 0.93, 3, 2, 0.96
     ),
+    # Written during the twenty-fourth pass and measured once on the rule after its sixth batch (bdc9f5c), the
+    # pass's final rule; never tuned on. holdout62: da 1.00 / en 1.00, 0 urgent judged none, none judged urgent da 5%
+    # (2) / en 0%, none flagged da 20% / en 0%, concern flagged 1.00 / 1.00. holdout63: da 0.925 / en 0.95, none
+    # judged urgent da 2.5% / en 10% (2), none flagged 10% / 15%. holdout64: da 0.95 / en 1.00, none judged urgent
+    # da 2.5%, none flagged 7.5% / 10%. Within two turns 1.00 on all three.
+    "holdout62": FreshHoldout(
+        holdout(62), 180, "recall 1.000 (60/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.96, 2, 4, 0.96
+    ),
+    "holdout63": FreshHoldout(
+        holdout(63), 180, "recall 0.933 (56/60), 0 urgent->none, 3 none->urgent, concern 60/60", 0.9, 2, 5, 0.96
+    ),
+    "holdout64": FreshHoldout(
+        holdout(64), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
+    ),
 }
 
 

@@ -82,6 +82,7 @@ KNOWN_COINCIDENCES = frozenset(
     | {"h29-042", "ho52-116", "ho33-149", "ho57-142", "ho36-027", "ho50-148", "ho59-114", "ho37-013", "ho61-046"}
     | {"ho37-113", "ho59-166", "ho39-108", "ho57-162", "hold4-0015", "ho55-088", "ho43-161", "ho55-034", "ho57-177"}
     | {"ho47-172", "ho60-022", "ho48-167", "ho59-103", "ho58-131", "ho59-016", "ho60-044"}
+    | {"ho62-014", "ho31-066", "ho63-166", "ho51-144", "ho62-162", "ho64-103", "ho64-023", "ho53-029", "ho62-076"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
@@ -219,7 +220,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 62))],
+    [holdout(n) for n in (3, 4, *range(6, 65))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:
