@@ -1,0 +1,80 @@
+"""Twenty-fifth pass (docs/TRIAGE.md): urgent floors written as kinds from the misses of fresh hold-outs 62-66, concern
+floors, and narrowings for false urgents (a pet or a hangover that "kills me", a kitchen cut, "rather die than" a
+school speech, an insult aimed at another player). One table per expected outcome, one test each. Sentences here are
+written for the test, not taken from a hold-out; each kind is checked in a form that differs from the example in the
+lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.test_triage_support import triage
+
+# --- first batch (holdout62-66's kinds)
+URGENT = (
+    "min kæreste kvalte mig indtil jeg besvimede i går, han kommer hjem om en time",
+    "my stepdad punched me so hard i passed out and hes coming back from the pub soon",
+    "en fyr fra roblox står uden for vores hus og vil have jeg skal hoppe ind i hans bil",
+    "someone from my fortnite squad is outside my school right now telling me to get in his car",
+    "sidder oppe på altanen på 8. etage og tror jeg bare lader mig falde ned",
+    "on the bridge again. thinking i'll let myself fall this time",
+    "jeg skar mig dybere end nogensinde for lidt siden og det hele er rødt",
+    "min veninde har taget noget og skriver hun bare vil sove for altid",
+    "har taget mormors sovepiller frem, skal sove og aldrig vågne op",
+    "got all of grandma's painkillers out, gonna have a sleep i never wake up from",
+    "de har spærret mig inde i omklædningsrummet og siger de vil sætte ild til det",
+    "locked in the garden shed and i can smell smoke, they are laughing outside",
+    "min stedfar er på vej op til mit værelse igen i nat, jeg kan høre ham",
+    "gider ik mere. i dag er min sidste dag, det hele er planlagt",
+    "har bundet rebet og løkken hænger fra bjælken",
+    "made the noose and tied it to the beam in the attic",
+)
+
+NONE = (
+    "vores kat er ved at dræbe mig, den vækker mig kl 5 hver dag",
+    "min forkølelse er ved at slå mig ihjel, hvad hjælper mod ondt i halsen",
+    "i cut my thumb while chopping onions for dinner, how long should i press on it",
+    "vil hellere dø end at danse foran hele klassen til idræt",
+    "skrev til en fra holdet i fortnite at han skulle slå sig selv ihjel fordi han tabte kampen, får jeg ban",
+    "told the guy who kept stealing my kills in warzone to go jump off a bridge, is that bannable",
+)
+
+CONCERN = (
+    "hvad er pointen med det hele når alt bare er skidt",
+    "jeg har ingen fremtid, alle andre klarer sig bedre",
+)
+
+NOT_URGENT = (
+    "min far kommer op på mit værelse for at sige godnat om aftenen",
+    "vi tog til bedsteforældre og jeg skal sove i gæsteværelset i nat",
+    "trust fall in drama class today, i had to let myself fall backwards",
+    "hoppede fra vippen i svømmehallen og lod mig bare falde",
+    "my dog is trying to kill me, he keeps tripping me on the stairs lol",
+    "skar mig i fingeren på en kniv da jeg skar gulerødder, det bløder lidt, skal jeg have plaster på",
+    "min onkel kommer ind på mit værelse om natten når vi besøger dem, vi skal derover til jul",
+    "skal sove i nat efter at have taget en hovedpinepille, håber jeg vågner udhvilet",
+)
+
+
+@pytest.mark.parametrize("text", URGENT)
+def test_situations_of_the_twenty_fifth_pass_are_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "urgent", (text, result.reasons)
+    assert result.reasons
+
+
+@pytest.mark.parametrize("text", NONE)
+def test_idioms_accidents_and_insults_at_others_are_none(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level == "none", (text, result.reasons)
+
+
+@pytest.mark.parametrize("text", CONCERN)
+def test_no_future_and_no_point_are_concern(text: str) -> None:
+    assert triage().judge(text).level == "concern"
+
+
+@pytest.mark.parametrize("text", NOT_URGENT)
+def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", (text, result.reasons)
