@@ -85,7 +85,9 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho62-014", "ho31-066", "ho63-166", "ho51-144", "ho62-162", "ho64-103", "ho64-023", "ho53-029", "ho62-076"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
-EUPHEMISM = "jeg har sagt tak for alt til min familie og i aften tager jeg afsted for altid"
+# Twenty-fifth pass: "tak for alt" became a goodbye signal (signals.yml), so the rules alone now raise the pass's earlier
+# sentence ("jeg har sagt tak for alt til min familie ..."); this one keeps a farewell with no rule word.
+EUPHEMISM = "jeg har krammet min familie en ekstra gang og i aften tager jeg afsted for altid"
 
 
 BARS = calibration.Calibration(

@@ -1,8 +1,8 @@
-"""Twenty-fifth pass (docs/TRIAGE.md): urgent floors written as kinds from the misses of fresh hold-outs 62-66, concern
-floors, and narrowings for false urgents (a pet or a hangover that "kills me", a kitchen cut, "rather die than" a
-school speech, an insult aimed at another player). One table per expected outcome, one test each. Sentences here are
-written for the test, not taken from a hold-out; each kind is checked in a form that differs from the example in the
-lexicon."""
+"""Twenty-fifth pass (docs/TRIAGE.md): urgent floors written as kinds from the misses of fresh hold-outs 62-66 and of
+probes written in our own words, concern floors, and narrowings for false urgents (a pet or a hangover that "kills me", a
+kitchen cut, "rather die than" a school speech, an insult aimed at another player). One table per expected outcome, one
+test each. Sentences here are written for the test, not taken from a hold-out; each kind is checked in a form that
+differs from the example in the lexicon."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 from tests.unit.test_triage_support import triage
 
-# --- first batch (holdout62-66's kinds)
 URGENT = (
+    # --- first batch (holdout62-66's kinds)
     "min kæreste kvalte mig indtil jeg besvimede i går, han kommer hjem om en time",
     "my stepdad punched me so hard i passed out and hes coming back from the pub soon",
     "en fyr fra roblox står uden for vores hus og vil have jeg skal hoppe ind i hans bil",
@@ -28,9 +28,16 @@ URGENT = (
     "gider ik mere. i dag er min sidste dag, det hele er planlagt",
     "har bundet rebet og løkken hænger fra bjælken",
     "made the noose and tied it to the beam in the attic",
+    # --- second batch (probes in our own words, and kinds the first batch's retrain moved)
+    "far truede med at tage sit eget liv i aften og er kørt væk i bilen",
+    "my mum threatened to kill herself and drove off, she isnt picking up",
+    "han tvang mig med ind på toilettet og jeg sagde nej igen og igen, det var for lidt siden og jeg ryster",
+    "he dragged me to his car after school and i said no over and over, it just happened",
+    "jumping from the 10th floor wont hurt right? im up here now",
 )
 
 NONE = (
+    # --- first batch (holdout62-66's kinds)
     "vores kat er ved at dræbe mig, den vækker mig kl 5 hver dag",
     "min forkølelse er ved at slå mig ihjel, hvad hjælper mod ondt i halsen",
     "i cut my thumb while chopping onions for dinner, how long should i press on it",
@@ -40,11 +47,23 @@ NONE = (
 )
 
 CONCERN = (
+    # --- first batch (holdout62-66's kinds)
     "hvad er pointen med det hele når alt bare er skidt",
     "jeg har ingen fremtid, alle andre klarer sig bedre",
+    # --- second batch (probes in our own words, and kinds the first batch's retrain moved)
+    "tænker ofte på min begravelse og hvem der ville komme, er det normalt",
+    "i keep thinking about my own funeral, like who would be there",
+    "mærker efter fars bælte kan ses til idræt, hvad gør jeg",
+    "how long do marks from a belt take to fade",
+)
+
+AT_LEAST_CONCERN = (
+    # --- second batch (probes in our own words, and kinds the first batch's retrain moved)
+    "dør man af at drikke afløbsrens?",
 )
 
 NOT_URGENT = (
+    # --- first batch (holdout62-66's kinds)
     "min far kommer op på mit værelse for at sige godnat om aftenen",
     "vi tog til bedsteforældre og jeg skal sove i gæsteværelset i nat",
     "trust fall in drama class today, i had to let myself fall backwards",
@@ -70,8 +89,13 @@ def test_idioms_accidents_and_insults_at_others_are_none(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", CONCERN)
-def test_no_future_and_no_point_are_concern(text: str) -> None:
+def test_no_future_funerals_and_belt_marks_are_concern(text: str) -> None:
     assert triage().judge(text).level == "concern"
+
+
+@pytest.mark.parametrize("text", AT_LEAST_CONCERN)
+def test_a_poison_question_is_at_least_concern(text: str) -> None:
+    assert triage().judge(text).level in {"concern", "urgent"}
 
 
 @pytest.mark.parametrize("text", NOT_URGENT)
