@@ -322,6 +322,36 @@ FRESH_HOLDOUTS = {
     ),
     "holdout64": FreshHoldout(
         holdout(64), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
+    ),  # Twenty-fifth pass (docs/TRIAGE.md), each measured once on the commit named, on this AVX-512 EPYC: holdout65 and
+    # holdout66 on 36f6a9b (before the pass), holdout70 and holdout71 on 618a2c7, holdout67 on eabf0b4, holdout72 on
+    # 3be13a1, each tuned on after its measurement; holdout68, holdout69 and holdout73 on 467c770, the pass's final
+    # rule, never tuned on.
+    "holdout65": FreshHoldout(
+        holdout(65), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.93, 2, 3, 0.95
+    ),
+    "holdout66": FreshHoldout(
+        holdout(66), 180, "recall 0.933 (56/60), 1 urgent->none, 0 none->urgent, concern 59/60", 0.9, 3, 2, 0.95
+    ),
+    "holdout67": FreshHoldout(
+        holdout(67), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.93, 2, 2, 0.95
+    ),
+    "holdout68": FreshHoldout(
+        holdout(68), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
+    ),
+    "holdout69": FreshHoldout(
+        holdout(69), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 57/60", 0.93, 2, 2, 0.91
+    ),
+    "holdout70": FreshHoldout(
+        holdout(70), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.91, 2, 3, 0.96
+    ),
+    "holdout71": FreshHoldout(
+        holdout(71), 180, "recall 0.983 (59/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.95, 2, 3, 0.96
+    ),
+    "holdout72": FreshHoldout(
+        holdout(72), 180, "recall 1.000 (60/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.96, 2, 4, 0.96
+    ),
+    "holdout73": FreshHoldout(
+        holdout(73), 180, "recall 0.933 (56/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.9, 2, 4, 0.96
     ),
 }
 
