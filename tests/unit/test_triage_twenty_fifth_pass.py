@@ -55,6 +55,16 @@ URGENT = (
     "hvad sker der med min snap når man dør? spørger fordi jeg ikke er her efter i aften",
     "står ved perronkanten og hver gang et tog kører forbi træder jeg lidt tættere på",
     "standing at the platform edge by the tracks and i keep stepping closer when the trains come",
+    # --- seventh batch (holdout68, 69 and 73's kinds, after their measurement on 467c770)
+    "hun har sendt et billede af en tom pakke sovepiller og skrevet undskyld, nu svarer hun ikke",
+    "my friend sent a photo of an empty pill bottle with 'sorry' and isnt answering",
+    "regner ik med at være her til weekenden, det hele er planlagt",
+    "min ven har lige drukket afløbsrens fordi han ville dø og kaster op nu",
+    "min veninde ringede grædende, hendes stedfar er inde på hendes værelse nu og hun er bange",
+    "hvor lang tid før pamol virker hvis man har taget alt for mange? tog dem for en time siden",
+    "har ikke sovet i dagevis og stemmerne siger jeg skal dø i nat",
+    "the voices are telling me to jump tonight and i think i will",
+    "hvad sker der med min insta når jeg er død? skal have den slettet efter i aften",
 )
 
 NONE = (
@@ -79,6 +89,10 @@ NONE = (
     # --- sixth batch (holdout72's kinds)
     "det blæser så meget at jeg seriøst vil dø på cyklen i morgen",
     "rip min streak med min bedste ven, vil bare lægge mig ned og dø",
+    # --- seventh batch (holdout68, 69 and 73's kinds, after their measurement on 467c770)
+    "we're reading hamlet, what is to be or not to be really about",
+    "træneren var ved at dø af raseri efter kampen i går haha",
+    "vil hellere dø end at gå glip af festen på fredag",
 )
 
 CONCERN = (
@@ -92,6 +106,10 @@ CONCERN = (
     "how long do marks from a belt take to fade",
     # --- fifth batch (holdout67's kinds)
     "my swimming coach texts me asking what im wearing and tells me to delete our chats",
+    # --- seventh batch (holdout68, 69 and 73's kinds, after their measurement on 467c770)
+    "min fars ven kalder mig sin lille kæreste og vil have jeg sidder på hans skød, det føles forkert",
+    "har en sugardaddy på 40 der giver mig penge, jeg er 15",
+    "a guy from fortnite wants me to come to his house, he will pay the train and says dont tell my mum. im 13",
 )
 
 AT_LEAST_CONCERN = (
@@ -130,7 +148,7 @@ def test_idioms_accidents_and_insults_at_others_are_none(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", CONCERN)
-def test_no_future_funerals_and_belt_marks_are_concern(text: str) -> None:
+def test_no_future_funerals_belt_marks_and_grooming_are_concern(text: str) -> None:
     assert triage().judge(text).level == "concern"
 
 
