@@ -322,10 +322,11 @@ FRESH_HOLDOUTS = {
     ),
     "holdout64": FreshHoldout(
         holdout(64), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
-    ),  # Twenty-fifth pass (docs/TRIAGE.md), each measured once on the commit named, on this AVX-512 EPYC: holdout65 and
+    ),
+    # Twenty-fifth pass (docs/TRIAGE.md), each measured once on the commit named, on this AVX-512 EPYC: holdout65 and
     # holdout66 on 36f6a9b (before the pass), holdout70 and holdout71 on 618a2c7, holdout67 on eabf0b4, holdout72 on
-    # 3be13a1, each tuned on after its measurement; holdout68, holdout69 and holdout73 on 467c770, the pass's final
-    # rule, never tuned on.
+    # 3be13a1, holdout68, holdout69 and holdout73 on 467c770 (the sixth batch's rule); each tuned on after its
+    # measurement.
     "holdout65": FreshHoldout(
         holdout(65), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.93, 2, 3, 0.95
     ),
@@ -352,6 +353,16 @@ FRESH_HOLDOUTS = {
     ),
     "holdout73": FreshHoldout(
         holdout(73), 180, "recall 0.933 (56/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.9, 2, 4, 0.96
+    ),
+    # holdout74-76 were measured once on f16f0e7, the pass's final rule, and never tuned on.
+    "holdout74": FreshHoldout(
+        holdout(74), 180, "recall 0.933 (56/60), 1 urgent->none, 1 none->urgent, concern 59/60", 0.9, 3, 3, 0.95
+    ),
+    "holdout75": FreshHoldout(
+        holdout(75), 180, "recall 0.917 (55/60), 0 urgent->none, 2 none->urgent, concern 59/60", 0.88, 2, 4, 0.95
+    ),
+    "holdout76": FreshHoldout(
+        holdout(76), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.93, 2, 2, 0.96
     ),
 }
 
