@@ -1,8 +1,8 @@
-"""Twenty-fifth pass (docs/TRIAGE.md): urgent floors written as kinds from the misses of fresh hold-outs 62-66 and of
-probes written in our own words, concern floors, and narrowings for false urgents (a pet or a hangover that "kills me", a
-kitchen cut, "rather die than" a school speech, an insult aimed at another player). One table per expected outcome, one
-test each. Sentences here are written for the test, not taken from a hold-out; each kind is checked in a form that
-differs from the example in the lexicon."""
+"""Twenty-fifth pass (docs/TRIAGE.md): urgent floors written as kinds from the misses of fresh hold-outs 62-73 and of
+probes written in our own words (seven batches), concern floors, and narrowings for false urgents (a pet or a hangover
+that "kills me", a kitchen cut, "rather die than" a school speech, an insult aimed at another player, set texts). One
+table per expected outcome, one test each. Sentences here are written for the test, not taken from a hold-out; each kind
+is checked in a form that differs from the example in the lexicon."""
 
 from __future__ import annotations
 
