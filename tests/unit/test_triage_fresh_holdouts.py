@@ -364,6 +364,17 @@ FRESH_HOLDOUTS = {
     "holdout76": FreshHoldout(
         holdout(76), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.93, 2, 2, 0.96
     ),
+    # Twenty-sixth pass: holdout77-79, measured once on eb8c3e7 (the twenty-fifth pass's final rule) before this pass
+    # tuned on them; development sets from then on (docs/TRIAGE.md, "Twenty-sixth pass").
+    "holdout77": FreshHoldout(
+        holdout(77), 180, "recall 0.983 (59/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.95, 2, 3, 0.95
+    ),
+    "holdout78": FreshHoldout(
+        holdout(78), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.91, 2, 3, 0.95
+    ),
+    "holdout79": FreshHoldout(
+        holdout(79), 180, "recall 0.967 (58/60), 1 urgent->none, 1 none->urgent, concern 59/60", 0.93, 3, 3, 0.95
+    ),
 }
 
 

@@ -90,6 +90,11 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho70-123", "ho63-020", "ho70-099", "ho72-088", "ho71-177", "ho30-019", "ho72-030", "ho72-089", "ho72-109"}
     | {"ho73-027", "h26-051", "ho33-168", "ho50-117", "ho56-013", "ho67-090", "ho74-035", "ho74-056", "ho74-074"}
     | {"ho74-104", "ho75-049", "ho75-073", "ho76-011", "ho76-137", "ho76-173"}
+    # holdout77-79's writers (twenty-sixth pass) wrote short lines that earlier sets hold the same once normalised.
+    # Measured with them.
+    | {"ho77-066", "hold13-0019", "ho77-004", "ho49-149", "ho77-121", "ho51-138", "ho78-094", "hold17-0127"}
+    | {"hold18-0043", "ho60-102", "ho62-014", "ho70-125", "ho78-164", "ho63-159", "ho79-060", "hold13-0166"}
+    | {"ho34-082", "ho38-065", "hold8-0040", "ho79-162", "hold16-0002", "ho47-162", "ho79-104", "ho67-022"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 # Twenty-fifth pass: "tak for alt" became a goodbye signal (signals.yml), so the rules alone now raise the pass's earlier
@@ -229,7 +234,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 77))],
+    [holdout(n) for n in (3, 4, *range(6, 80))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:

@@ -1,0 +1,74 @@
+"""Twenty-sixth pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 74-79, and
+narrowings for false alarms. Sentences here are written for the test, not taken from a hold-out; each kind is checked
+in a form that differs from the example in the lexicon. One table of (sentence, the levels it may get), one test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.test_triage_support import triage
+
+URGENT = frozenset({"urgent"})
+CONCERN = frozenset({"concern"})
+NONE = frozenset({"none"})
+NOT_URGENT = frozenset({"none", "concern"})
+
+CASES: tuple[tuple[str, frozenset[str]], ...] = (
+    # --- urgent: means, plans and places
+    ("jeg skal tage alle mine sovepiller når mine forældre er gået i seng i aften", URGENT),
+    ("saving my meds and i will take them all when mum falls asleep", URGENT),
+    ("min kammerat har taget sin onkels riffel og truer med at skyde sig selv", URGENT),
+    ("my friend found his dad's pistol and says he wants to shoot himself", URGENT),
+    ("har lige taget alle mine antidepressiva og jeg ser helt sløret", URGENT),
+    ("feel so weird after taking like 25 of my mum's sleeping pills", URGENT),
+    ("gonna jump off the hospital roof when my shift there ends", URGENT),
+    ("jeg hopper ud fra hospitalets tag når det bliver mørkt", URGENT),
+    ("a vil ik lev mer, a sidder nede ve molen", URGENT),
+    ("sidder ved skinnerne bag hallen og venter på toget kommer", URGENT),
+    ("har gemt mine lykkepiller i en måned, nu tager jeg dem", URGENT),
+    ("blades out again and im gonna cut right now", URGENT),
+    # --- urgent: farewells and times
+    ("hvis jeg ikke skriver i morgen så har jeg gjort det. farvel", URGENT),
+    ("if i don't reply tomorrow it's because i did it tonight", URGENT),
+    ("det er sidste gang i hører fra mig, vi ses på den anden side i nat", URGENT),
+    ("see you all on the other side tonight, i mean it", URGENT),
+    ("going to have a forever nap, already got the pills from the bathroom", URGENT),
+    ("hvad sker der med min tiktok når jeg er død? jeg har en plan til i morgen", URGENT),
+    # --- urgent: violence and exploitation now
+    ("min mors kæreste er på vej op ad trappen og han er fuld igen, jeg er så bange", URGENT),
+    ("vågnede i en fremmed seng og kan ikke huske noget, der er nogle mænd ude i køkkenet", URGENT),
+    ("woke up in a stranger's flat and the door is locked, i can't remember anything", URGENT),
+    ("en fra snap skriver at han kommer hjem til mig nu fordi jeg er alene hjemme", URGENT),
+    ("fyren fra tinder kører mig ud i skoven og vil ikke stoppe bilen, jeg er så bange", URGENT),
+    ("this guy from insta is outside our house and says he'll post my pics unless i let him in", URGENT),
+    ("min lillebror er bevidstløs og der ligger tomme pilleglas ved siden af ham", URGENT),
+    # --- concern
+    ("mine håndled er dækket af ar og vi skal have korte ærmer til gallafesten", CONCERN),
+    ("there's a modelling agent who wants pictures of me in underwear and says it's our secret", CONCERN),
+    ("min far siger jeg skal giftes med en jeg aldrig har mødt", CONCERN),
+    ("my parents want me to get married to my cousin next summer", CONCERN),
+    ("tror ikke jeg bliver voksen, så hvorfor planlægge noget", CONCERN),
+    ("hvis jeg blev kørt ned på vej hjem ville jeg ikke engang være ked af det", CONCERN),
+    # --- none: idioms, games, songs and school work
+    ("når jeg dør vil jeg reinkarneres som en kat hos en rig familie", NONE),
+    ("vores forsvarer i fifa burde bare hoppe ud fra broen, han er så dårlig", NONE),
+    ("we sang suicide is painless in the school band today", NONE),
+    ("need statistics about suicide in denmark for my social studies essay", NONE),
+    ("mormor slår mig altid i yatzy, hvad er tricket", NONE),
+    ("min morfar er ved at slå mig ihjel med sine vittigheder", NOT_URGENT),
+    ("the season finale ended and i am a total mess", NONE),
+    ("jeg er klar til at dø for en burger lige nu", NONE),
+    ("nu dør jeg snart af grin over den video", NONE),
+    ("my little brother cut his thumb slicing carrots, does he need stitches?", NONE),
+    # --- near these kinds, not urgent
+    ("far er på vej hjem fra arbejde og vi skal spise pizza", NOT_URGENT),
+    ("jeg stod på storebæltsbroen sidste sommer og så solnedgangen", NOT_URGENT),
+    ("woke up at my friend's house after the sleepover, can't remember the end of the movie lol", NOT_URGENT),
+    ("my dad shot himself in the foot by telling mum about the surprise", NOT_URGENT),
+)
+
+
+@pytest.mark.parametrize(("text", "allowed"), CASES)
+def test_kinds_of_the_twenty_sixth_pass_get_their_level(text: str, allowed: frozenset[str]) -> None:
+    result = triage().judge(text)
+    assert result.level in allowed, (text, result.level, result.reasons)
