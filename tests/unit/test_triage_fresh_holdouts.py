@@ -375,6 +375,17 @@ FRESH_HOLDOUTS = {
     "holdout79": FreshHoldout(
         holdout(79), 180, "recall 0.967 (58/60), 1 urgent->none, 1 none->urgent, concern 59/60", 0.93, 3, 3, 0.95
     ),
+    # holdout80-82, written by new helpers during the twenty-sixth pass, kept outside the repository and measured once
+    # on its final rule (the commit that adds them); never tuned on.
+    "holdout80": FreshHoldout(
+        holdout(80), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
+    ),
+    "holdout81": FreshHoldout(
+        holdout(81), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.88, 2, 2, 0.96
+    ),
+    "holdout82": FreshHoldout(
+        holdout(82), 180, "recall 0.950 (57/60), 0 urgent->none, 3 none->urgent, concern 60/60", 0.91, 2, 5, 0.96
+    ),
 }
 
 

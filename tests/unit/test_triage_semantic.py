@@ -95,6 +95,10 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho77-066", "hold13-0019", "ho77-004", "ho49-149", "ho77-121", "ho51-138", "ho78-094", "hold17-0127"}
     | {"hold18-0043", "ho60-102", "ho62-014", "ho70-125", "ho78-164", "ho63-159", "ho79-060", "hold13-0166"}
     | {"ho34-082", "ho38-065", "hold8-0040", "ho79-162", "hold16-0002", "ho47-162", "ho79-104", "ho67-022"}
+    # holdout80-82's writers (measured once on the twenty-sixth pass's final rule) did the same.
+    | {"ho80-025", "ho71-177", "ho72-088", "ho81-129", "h28-088", "ho81-111", "ho33-117", "ho44-128", "ho81-122"}
+    | {"ho39-094", "ho82-170", "ho36-096", "ho40-033", "ho43-009", "ho51-144", "ho62-162", "ho64-103", "ho82-070"}
+    | {"ho37-113", "ho61-046", "ho64-023"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 # Twenty-fifth pass: "tak for alt" became a goodbye signal (signals.yml), so the rules alone now raise the pass's earlier
@@ -234,7 +238,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 80))],
+    [holdout(n) for n in (3, 4, *range(6, 83))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:

@@ -42,6 +42,12 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("fyren fra tinder kører mig ud i skoven og vil ikke stoppe bilen, jeg er så bange", URGENT),
     ("this guy from insta is outside our house and says he'll post my pics unless i let him in", URGENT),
     ("min lillebror er bevidstløs og der ligger tomme pilleglas ved siden af ham", URGENT),
+    # --- urgent, second batch (the committed sets' urgent messages still at concern)
+    ("ending it after my parents are asleep, nobody will notice", URGENT),
+    ("blev voldtaget for en time siden og sidder på en bænk, jeg ved ikke hvad jeg skal", URGENT),
+    ("min far har sagt at han slår mig ihjel når han kommer hjem i nat", URGENT),
+    ("jeg har fundet min fars pistol i skabet, det ville være så nemt", URGENT),
+    ("har købt noget stærkt og vil bare forsvinde i nat", URGENT),
     # --- concern
     ("mine håndled er dækket af ar og vi skal have korte ærmer til gallafesten", CONCERN),
     ("there's a modelling agent who wants pictures of me in underwear and says it's our secret", CONCERN),
@@ -65,6 +71,8 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("jeg stod på storebæltsbroen sidste sommer og så solnedgangen", NOT_URGENT),
     ("woke up at my friend's house after the sleepover, can't remember the end of the movie lol", NOT_URGENT),
     ("my dad shot himself in the foot by telling mum about the surprise", NOT_URGENT),
+    ("min mor slår mig ihjel hvis jeg kommer for sent hjem i aften", NOT_URGENT),
+    ("har købt alt det jeg skal bruge til lejrturen i morgen", NOT_URGENT),
 )
 
 
