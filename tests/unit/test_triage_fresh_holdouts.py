@@ -376,7 +376,7 @@ FRESH_HOLDOUTS = {
         holdout(79), 180, "recall 0.967 (58/60), 1 urgent->none, 1 none->urgent, concern 59/60", 0.93, 3, 3, 0.95
     ),
     # holdout80-82, written by new helpers during the twenty-sixth pass, kept outside the repository and measured once
-    # on its final rule (the commit that adds them); never tuned on.
+    # on its second batch's rule (989f219, the commit that adds them); the third batch was written from their misses.
     "holdout80": FreshHoldout(
         holdout(80), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
     ),
@@ -385,6 +385,16 @@ FRESH_HOLDOUTS = {
     ),
     "holdout82": FreshHoldout(
         holdout(82), 180, "recall 0.950 (57/60), 0 urgent->none, 3 none->urgent, concern 60/60", 0.91, 2, 5, 0.96
+    ),
+    # holdout83-85, measured once on the third batch's rule (fa64f90); the fourth batch was written from their misses.
+    "holdout83": FreshHoldout(
+        holdout(83), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.95, 2, 2, 0.95
+    ),
+    "holdout84": FreshHoldout(
+        holdout(84), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.9, 2, 2, 0.95
+    ),
+    "holdout85": FreshHoldout(
+        holdout(85), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.9, 2, 2, 0.95
     ),
 }
 
