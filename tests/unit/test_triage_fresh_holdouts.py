@@ -396,6 +396,16 @@ FRESH_HOLDOUTS = {
     "holdout85": FreshHoldout(
         holdout(85), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.9, 2, 2, 0.95
     ),
+    # holdout86-88, measured once on the fourth batch's rule (544bcf8); the fifth batch was written from their misses.
+    "holdout86": FreshHoldout(
+        holdout(86), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.93, 2, 3, 0.95
+    ),
+    "holdout87": FreshHoldout(
+        holdout(87), 180, "recall 0.917 (55/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.88, 2, 3, 0.96
+    ),
+    "holdout88": FreshHoldout(
+        holdout(88), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
+    ),
 }
 
 

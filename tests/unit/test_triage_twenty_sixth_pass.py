@@ -1,4 +1,4 @@
-"""Twenty-sixth pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 74-79, and
+"""Twenty-sixth pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 74-88 (five batches), and
 narrowings for false alarms. Sentences here are written for the test, not taken from a hold-out; each kind is checked
 in a form that differs from the example in the lexicon. One table of (sentence, the levels it may get), one test."""
 
@@ -71,7 +71,19 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("i nat tager jeg al min insulin, ingen skal bekymre sig", URGENT),
     ("min far har sagt han slår mig ihjel når han kommer hjem, sidst brækkede han min arm, han er på vej nu", URGENT),
     ("writing this from the bridge by the station, this is it", URGENT),
+    # --- urgent, fifth batch (holdout86-88's kinds, after their measurement on 544bcf8)
+    ("min ven har sendt et billede fra taget af skolen og skrevet vi ses på den anden side, han svarer ikke", URGENT),
+    ("han har lige sparket min mor omkuld og hun reagerer ikke", URGENT),
+    ("they are sending me to my parents home country to get married tomorrow, i don't want to", URGENT),
+    ("min familie sender mig til tyrkiet i morgen for at jeg skal giftes", URGENT),
+    ("drak noget fra skabet under vasken for at jeg skulle dø", URGENT),
+    ("har lagt barberbladet klar og kan ikke stoppe trangen lige nu", URGENT),
+    ("sig til min far at jeg elsker ham. jeg skal ikke være her efter i aften", URGENT),
+    ("been planning it for a month and now i have everything, tonight", URGENT),
+    ("im calm, it's happening after my mum goes to bed", URGENT),
+    ("lol er færdig med livet nu. ses aldrig", URGENT),
     # --- concern
+    ("har ikke fået noget at spise i to dage fordi min mor var sur", CONCERN),
     ("min spejderleder skriver om natten og siger jeg ikke må fortælle mine forældre om det", CONCERN),
     ("får bæltet hvis jeg glemmer at rydde op", CONCERN),
     ("hvis jeg blev ramt af en bil ville det nok være en lettelse", CONCERN),
@@ -98,7 +110,13 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("terminsprøve i morgen og jeg dør, har ikke åbnet bogen", NONE),
     ("jeg er død indeni efter den fysikprøve, hjernen er smeltet", NONE),
     ("can you ask a friend if they are thinking about suicide? our teacher said so in class", NONE),
+    ("den noob i valorant skal bare dø, han gav dem hele runden", NONE),
+    ("hvis jeg skal se et afsnit mere af den serie dræber jeg mig selv lol", NONE),
+    ("vi skriver en novelle hvor hovedpersonen tænker på selvmord, hvordan skriver man det ordentligt", NONE),
+    ("my friend used to self harm but she's fine now, how do i stay supportive", NONE),
+    ("jeg er ved at dø af akavethed efter det møde", NONE),
     # --- near these kinds, not urgent
+    ("vi flyver til tyrkiet i morgen til min kusines bryllup", NOT_URGENT),
     ("jeg tager min insulin i aften før aftensmaden som altid", NOT_URGENT),
     ("vi venter til alle er kommet, så spiser vi kagen", NOT_URGENT),
     ("far er på vej hjem fra arbejde og vi skal spise pizza", NOT_URGENT),
