@@ -406,6 +406,17 @@ FRESH_HOLDOUTS = {
     "holdout88": FreshHoldout(
         holdout(88), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
     ),
+    # holdout89-91, written by new helpers during the twenty-sixth pass, kept outside the repository and measured once
+    # on its final rule (d5e9291); never tuned on.
+    "holdout89": FreshHoldout(
+        holdout(89), 180, "recall 0.983 (59/60), 0 urgent->none, 1 none->urgent, concern 58/60", 0.95, 2, 3, 0.93
+    ),
+    "holdout90": FreshHoldout(
+        holdout(90), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.91, 2, 3, 0.95
+    ),
+    "holdout91": FreshHoldout(
+        holdout(91), 180, "recall 0.950 (57/60), 1 urgent->none, 0 none->urgent, concern 59/60", 0.91, 3, 2, 0.95
+    ),
 }
 
 
