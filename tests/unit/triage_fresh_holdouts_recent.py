@@ -1,0 +1,138 @@
+"""Fresh hold-outs holdout57-91 (from the twenty-fourth pass on): what was measured once on each, and
+the floors two messages below (docs/TRIAGE.md). Checked by tests/unit/test_triage_fresh_holdouts.py."""
+
+from __future__ import annotations
+
+from tests.unit.test_triage_support import holdout
+from tests.unit.triage_fresh_holdouts_early import FreshHoldout
+
+HOLDOUTS_57_TO_91 = {
+    # Written during the twenty-fourth pass and measured once on its final rule (5d80aca); never tuned on.
+    # holdout57: da 0.95 / en 1.00, none judged urgent da 2.5%, none flagged 5% / 5%. holdout58: da 0.95 / en 0.95,
+    # none judged urgent da 2.5%, none flagged 2.5% / 5%, concern flagged en 0.95. holdout59: da 0.875 / en 1.00, none
+    # flagged 10% / 0%, concern flagged 0.975 / 0.95. holdout60: da 0.925 / en 0.95, urgent judged none da 1, none
+    # flagged 7.5% / 5%. holdout61: da 0.975 / en 0.95, urgent judged none da 1, none flagged 7.5% / 10%.
+    "holdout57": FreshHoldout(
+        holdout(57), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
+    ),
+    "holdout58": FreshHoldout(
+        holdout(58), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.91, 2, 3, 0.95
+    ),
+    "holdout59": FreshHoldout(
+        holdout(59), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 58/60", 0.88, 2, 2, 0.93
+    ),
+    "holdout60": FreshHoldout(
+        holdout(60), 180, "recall 0.933 (56/60), 1 urgent->none, 0 none->urgent, concern 60/60", 0.9, 3, 2, 0.96
+    ),
+    "holdout61": FreshHoldout(
+        holdout(61), 180, "recall 0.967 (58/60), 1 urgent->none, 0 none->urgent, concern 60/60", 0.93, 3, 2, 0.96
+    ),
+    # Written during the twenty-fourth pass and measured once on the rule after its sixth batch (bdc9f5c), the
+    # pass's final rule; never tuned on. holdout62: da 1.00 / en 1.00, 0 urgent judged none, none judged urgent da 5%
+    # (2) / en 0%, none flagged da 20% / en 0%, concern flagged 1.00 / 1.00. holdout63: da 0.925 / en 0.95, none
+    # judged urgent da 2.5% / en 10% (2), none flagged 10% / 15%. holdout64: da 0.95 / en 1.00, none judged urgent
+    # da 2.5%, none flagged 7.5% / 10%. Within two turns 1.00 on all three.
+    "holdout62": FreshHoldout(
+        holdout(62), 180, "recall 1.000 (60/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.96, 2, 4, 0.96
+    ),
+    "holdout63": FreshHoldout(
+        holdout(63), 180, "recall 0.933 (56/60), 0 urgent->none, 3 none->urgent, concern 60/60", 0.9, 2, 5, 0.96
+    ),
+    "holdout64": FreshHoldout(
+        holdout(64), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
+    ),
+    # Twenty-fifth pass (docs/TRIAGE.md), each measured once on the commit named, on this AVX-512 EPYC: holdout65 and
+    # holdout66 on 36f6a9b (before the pass), holdout70 and holdout71 on 618a2c7, holdout67 on eabf0b4, holdout72 on
+    # 3be13a1, holdout68, holdout69 and holdout73 on 467c770 (the sixth batch's rule); each tuned on after its
+    # measurement.
+    "holdout65": FreshHoldout(
+        holdout(65), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.93, 2, 3, 0.95
+    ),
+    "holdout66": FreshHoldout(
+        holdout(66), 180, "recall 0.933 (56/60), 1 urgent->none, 0 none->urgent, concern 59/60", 0.9, 3, 2, 0.95
+    ),
+    "holdout67": FreshHoldout(
+        holdout(67), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.93, 2, 2, 0.95
+    ),
+    "holdout68": FreshHoldout(
+        holdout(68), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
+    ),
+    "holdout69": FreshHoldout(
+        holdout(69), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 57/60", 0.93, 2, 2, 0.91
+    ),
+    "holdout70": FreshHoldout(
+        holdout(70), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.91, 2, 3, 0.96
+    ),
+    "holdout71": FreshHoldout(
+        holdout(71), 180, "recall 0.983 (59/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.95, 2, 3, 0.96
+    ),
+    "holdout72": FreshHoldout(
+        holdout(72), 180, "recall 1.000 (60/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.96, 2, 4, 0.96
+    ),
+    "holdout73": FreshHoldout(
+        holdout(73), 180, "recall 0.933 (56/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.9, 2, 4, 0.96
+    ),
+    # holdout74-76 were measured once on f16f0e7, the pass's final rule, and never tuned on.
+    "holdout74": FreshHoldout(
+        holdout(74), 180, "recall 0.933 (56/60), 1 urgent->none, 1 none->urgent, concern 59/60", 0.9, 3, 3, 0.95
+    ),
+    "holdout75": FreshHoldout(
+        holdout(75), 180, "recall 0.917 (55/60), 0 urgent->none, 2 none->urgent, concern 59/60", 0.88, 2, 4, 0.95
+    ),
+    "holdout76": FreshHoldout(
+        holdout(76), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.93, 2, 2, 0.96
+    ),
+    # Twenty-sixth pass: holdout77-79, measured once on eb8c3e7 (the twenty-fifth pass's final rule) before this pass
+    # tuned on them; development sets from then on (docs/TRIAGE.md, "Twenty-sixth pass").
+    "holdout77": FreshHoldout(
+        holdout(77), 180, "recall 0.983 (59/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.95, 2, 3, 0.95
+    ),
+    "holdout78": FreshHoldout(
+        holdout(78), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.91, 2, 3, 0.95
+    ),
+    "holdout79": FreshHoldout(
+        holdout(79), 180, "recall 0.967 (58/60), 1 urgent->none, 1 none->urgent, concern 59/60", 0.93, 3, 3, 0.95
+    ),
+    # holdout80-82, written by new helpers during the twenty-sixth pass, kept outside the repository and measured once
+    # on its second batch's rule (989f219, the commit that adds them); the third batch was written from their misses.
+    "holdout80": FreshHoldout(
+        holdout(80), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
+    ),
+    "holdout81": FreshHoldout(
+        holdout(81), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.88, 2, 2, 0.96
+    ),
+    "holdout82": FreshHoldout(
+        holdout(82), 180, "recall 0.950 (57/60), 0 urgent->none, 3 none->urgent, concern 60/60", 0.91, 2, 5, 0.96
+    ),
+    # holdout83-85, measured once on the third batch's rule (fa64f90); the fourth batch was written from their misses.
+    "holdout83": FreshHoldout(
+        holdout(83), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.95, 2, 2, 0.95
+    ),
+    "holdout84": FreshHoldout(
+        holdout(84), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.9, 2, 2, 0.95
+    ),
+    "holdout85": FreshHoldout(
+        holdout(85), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.9, 2, 2, 0.95
+    ),
+    # holdout86-88, measured once on the fourth batch's rule (544bcf8); the fifth batch was written from their misses.
+    "holdout86": FreshHoldout(
+        holdout(86), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.93, 2, 3, 0.95
+    ),
+    "holdout87": FreshHoldout(
+        holdout(87), 180, "recall 0.917 (55/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.88, 2, 3, 0.96
+    ),
+    "holdout88": FreshHoldout(
+        holdout(88), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
+    ),
+    # holdout89-91, written by new helpers during the twenty-sixth pass, kept outside the repository and measured once
+    # on its final rule (d5e9291); never tuned on.
+    "holdout89": FreshHoldout(
+        holdout(89), 180, "recall 0.983 (59/60), 0 urgent->none, 1 none->urgent, concern 58/60", 0.95, 2, 3, 0.93
+    ),
+    "holdout90": FreshHoldout(
+        holdout(90), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.91, 2, 3, 0.95
+    ),
+    "holdout91": FreshHoldout(
+        holdout(91), 180, "recall 0.950 (57/60), 1 urgent->none, 0 none->urgent, concern 59/60", 0.91, 3, 2, 0.95
+    ),
+}
