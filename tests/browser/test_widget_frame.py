@@ -216,6 +216,10 @@ def test_quick_exit_goes_to_the_configured_exit_url_from_a_cross_origin_frame(
     assert page.evaluate(READ_ALL)["own"] == []
 
 
+_FRAME_WIDTH_IS = "([sel, w]) => document.querySelector(sel)?.getBoundingClientRect().width === w"
+_FRAME_WIDTH_BELOW = "([sel, w]) => (document.querySelector(sel)?.getBoundingClientRect().width ?? w) < w"
+
+
 def test_the_closed_widget_is_a_small_corner_of_the_page(
     partner: Any, sites: Callable[[], PartnerSite], gateway_factory: GatewayFactory
 ) -> None:
@@ -223,7 +227,7 @@ def test_the_closed_widget_is_a_small_corner_of_the_page(
     page = partner(site.url)
     ui = page.frame_locator(FRAME)
     expect(ui.locator("[data-lyt-open]")).to_be_visible()
-    page.wait_for_timeout(300)
+    page.wait_for_function(_FRAME_WIDTH_BELOW, arg=[FRAME, 400])
     frame = page.locator(FRAME).bounding_box()
     launcher = ui.locator("[data-lyt-open]").bounding_box()
     exit_button = ui.locator("[data-lyt-exit]").bounding_box()
@@ -233,10 +237,13 @@ def test_the_closed_widget_is_a_small_corner_of_the_page(
         assert inner["x"] >= frame["x"] and inner["x"] + inner["width"] <= frame["x"] + frame["width"] + 0.5
         assert inner["y"] >= frame["y"] and inner["y"] + inner["height"] <= frame["y"] + frame["height"] + 0.5
     ui.locator("[data-lyt-open]").click()
+    # The frame asks its host page to resize it by postMessage: wait for that round trip, not a fixed time.
+    page.wait_for_function(_FRAME_WIDTH_IS, arg=[FRAME, 448])
     opened = page.locator(FRAME).bounding_box()
     assert opened and opened["width"] == 448 and opened["height"] == 704, opened
     page.keyboard.press("Escape")
     expect(ui.locator("[data-lyt-open]")).to_be_focused()
+    page.wait_for_function(_FRAME_WIDTH_BELOW, arg=[FRAME, 400])
     closed = page.locator(FRAME).bounding_box()
     assert closed and closed["width"] < 400, closed
 
