@@ -189,6 +189,10 @@ def test_a_partner_script_reads_nothing_of_the_chat(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+_FRAME_WIDTH_IS = "([sel, w]) => document.querySelector(sel)?.getBoundingClientRect().width === w"
+_FRAME_WIDTH_BELOW = "([sel, w]) => (document.querySelector(sel)?.getBoundingClientRect().width ?? w) < w"
+
+
 def test_quick_exit_goes_to_the_configured_exit_url_from_a_cross_origin_frame(
     partner: Any, sites: Callable[[], PartnerSite], gateway_factory: GatewayFactory
 ) -> None:
@@ -197,8 +201,10 @@ def test_quick_exit_goes_to_the_configured_exit_url_from_a_cross_origin_frame(
     page.route("https://exit.example/**", lambda r: r.fulfill(content_type="text/html", body="<title>Vejret</title>"))
     ui = page.frame_locator(FRAME)
     ui.locator("[data-lyt-open]").click()
+    page.wait_for_function(_FRAME_WIDTH_IS, arg=[FRAME, PHONE["width"]])
     box = page.locator(FRAME).bounding_box()
-    assert box is not None and (box["width"], box["height"]) == (PHONE["width"], PHONE["height"]), "a phone: full screen"
+    full_screen = (PHONE["width"], PHONE["height"])
+    assert box is not None and (box["width"], box["height"]) == full_screen, "a phone: full screen"
     ui.locator("[data-lyt-handoff]").click()
     expect(ui.locator("[data-lyt-message][data-from=system]").first).to_be_visible()
     stored = _frame_storage(page)
@@ -214,10 +220,6 @@ def test_quick_exit_goes_to_the_configured_exit_url_from_a_cross_origin_frame(
     expect(page.frame_locator(FRAME).locator("[data-lyt-open]")).to_be_visible()
     assert _frame_storage(page) == {}
     assert page.evaluate(READ_ALL)["own"] == []
-
-
-_FRAME_WIDTH_IS = "([sel, w]) => document.querySelector(sel)?.getBoundingClientRect().width === w"
-_FRAME_WIDTH_BELOW = "([sel, w]) => (document.querySelector(sel)?.getBoundingClientRect().width ?? w) < w"
 
 
 def test_the_closed_widget_is_a_small_corner_of_the_page(
