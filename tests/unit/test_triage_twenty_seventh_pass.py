@@ -1,4 +1,4 @@
-"""Twenty-seventh pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 89-94, and
+"""Twenty-seventh pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 89-94 and of committed sets, and
 narrowings for false alarms. Sentences here are written for the test, not taken from a hold-out; each kind is checked
 in a form that differs from the example in the lexicon. One table of (sentence, the levels it may get), one test."""
 
@@ -29,6 +29,27 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("hun sendte et billede af sine arme og skrev at det er sidste gang jeg hører fra hende", URGENT),
     ("i decided, i won't be here after tonight. love you all", URGENT),
     ("har styr på det hele, logger af for altid i nat", URGENT),
+    # --- urgent, second batch (holdout92-94)
+    ("nogle fyre til festen låste mig inde på badeværelset, skriver fra mit ur", URGENT),
+    ("some guys from the party locked me in their car and i'm scared", URGENT),
+    ("han sagde i telefonen at han har taget nok til at det er nok, og så lagde han på", URGENT),
+    ("she said she took enough for it to work and now she's not answering", URGENT),
+    ("jeg har planlagt det i månedsvis og dagen er på lørdag", URGENT),
+    ("har gjort det hele klar på loftet og går op når mor og far sover", URGENT),
+    ("hvor langt skal man falde før man dør? spørger for mig selv", URGENT),
+    ("ligger og venter på at pillerne virker, vil bare have selskab", URGENT),
+    ("waiting for the pills to kick in, can someone just talk to me", URGENT),
+    ("i'm at the tube station and thinking of stepping in front of the next train", URGENT),
+    ("min ven har taget noget og vi kan ikke vække ham, han er helt bleg", URGENT),
+    ("i morgen er der en mindre at bekymre sig om. tak for alt", URGENT),
+    ("tomorrow there will be one less person for them to worry about", URGENT),
+    ("var fuld i går og tog en håndfuld af min mors sovepiller, nu er alt sløret", URGENT),
+    ("skal til lægen på torsdag men tror ikke jeg når derhen, gør det inden", URGENT),
+    ("hvor mange panodiler skal der til? spørger fordi jeg har dem i hånden", URGENT),
+    ("how many would it take, asking because i have them in my hand", URGENT),
+    ("jeg lover at jeg er væk inden påske", URGENT),
+    ("står på broen ved havnen lige nu og kigger ned, vil ikke hjem", URGENT),
+    ("far er på vej hjem og så får jeg tæsk, han er rasende", URGENT),
     # --- concern, first batch
     ("hvis jeg blev kørt over af et tog ville jeg nok være lettet", FLAGGED),
     ("hvordan skjuler man arene på låret, jeg skar mig i fredags", FLAGGED),
@@ -43,12 +64,24 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("if i miss the bus again i swear i'm moving to the moon", NONE),
     ("min mormor ville myrde for en kop kaffe om morgenen", NONE),
     ("my little sister says she'll end me at mario kart tonight", NOT_URGENT),  # the head still says concern
+    # --- none, second batch
+    ("han tog livet af mig med den opgave, 12 sider til i morgen", NONE),
+    ("min bror sagde jeg skulle gå ud og drukne mig selv fordi jeg tabte i ludo haha", NOT_URGENT),
+    ("får altid blå mærker af at spille volleyball, er det normalt", NONE),
+    ("min kusine på 7 spørger hvad selvmord er, hvordan forklarer man det til et barn", NONE),
+    ("træneren var helt død indeni efter vi tabte finalen", NONE),
+    ("min farmor er meget syg og skal snart dø, hvad siger man til hende", NOT_URGENT),
     # --- near these kinds, not urgent
     ("jeg ved godt hvordan kampen ender i aften, vi taber igen", NOT_URGENT),
     ("tak for alt, pas på min cykel mens jeg er på ferie", NOT_URGENT),
     ("thanks for everything, take care of my plants while i'm on holiday", NOT_URGENT),
     ("i won't be around tomorrow, it's the class trip. sorted my homework already", NOT_URGENT),
     ("logger ud af tiktok for altid i aften, det stjæler min tid", NOT_URGENT),
+    ("har planlagt det i ugevis, festen er på lørdag", NOT_URGENT),
+    ("var fuld i går og tog to panodiler mod hovedpinen i morges", NOT_URGENT),
+    ("de låste mig inde i omklædningsrummet igen efter idræt og grinede", NOT_URGENT),
+    ("sometimes i think what if i stepped in front of the train, i never would though", NOT_URGENT),
+    ("mor er på vej hjem og så får jeg en omgang kram og boller", NOT_URGENT),
 )
 
 
@@ -56,3 +89,12 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
 def test_kinds_of_the_twenty_seventh_pass_get_their_level(text: str, allowed: frozenset[str]) -> None:
     result = triage().judge(text)
     assert result.level in allowed, (text, result.level, result.reasons)
+
+
+# Known false alarm, kept visible: the semantic head reads "... klar ... når de andre sover" as a plan for the night
+# even when it is presents (p_urgent above the imminent bar). Strict, so a fix shows up as XPASS and moves the
+# sentence into CASES.
+@pytest.mark.xfail(strict=True, reason="the head judges a benign 'når de andre sover' plan urgent (docs/TRIAGE.md)")
+def test_presents_laid_out_for_when_the_others_sleep_is_not_urgent() -> None:
+    result = triage().judge("har lagt gaverne klar og pakker dem ud når de andre sover")
+    assert result.level != "urgent", result.reasons

@@ -135,4 +135,15 @@ HOLDOUTS_57_TO_91 = {
     "holdout91": FreshHoldout(
         holdout(91), 180, "recall 0.950 (57/60), 1 urgent->none, 0 none->urgent, concern 59/60", 0.91, 3, 2, 0.95
     ),
+    # holdout92-94, written by new helpers during the twenty-seventh pass and measured once on its first batch's rule
+    # (48b75ca); the second batch was written from their misses.
+    "holdout92": FreshHoldout(
+        holdout(92), 180, "recall 0.983 (59/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.95, 2, 4, 0.96
+    ),
+    "holdout93": FreshHoldout(
+        holdout(93), 180, "recall 0.883 (53/60), 3 urgent->none, 0 none->urgent, concern 60/60", 0.85, 5, 2, 0.96
+    ),
+    "holdout94": FreshHoldout(
+        holdout(94), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.91, 2, 3, 0.96
+    ),
 }
