@@ -110,6 +110,8 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho90-178", "ho64-083", "ho91-075", "ho91-008", "ho79-031"}
     # holdout92-94's writers (twenty-seventh pass, measured once on 48b75ca) did the same.
     | {"ho92-070", "ho65-091", "ho92-173", "ho73-006", "ho93-149", "ho56-178", "ho94-101", "ho52-076"}
+    # holdout95-97's writers (measured once on 152b7d7) did the same.
+    | {"ho95-143", "ho50-039", "ho97-102", "ho55-164"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 # Twenty-fifth pass: "tak for alt" became a goodbye signal (signals.yml), so the rules alone now raise the pass's earlier
@@ -249,7 +251,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 95))],
+    [holdout(n) for n in (3, 4, *range(6, 98))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Twenty-seventh pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 89-94 and of committed sets, and
+"""Twenty-seventh pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 89-97 and of committed sets, and
 narrowings for false alarms. Sentences here are written for the test, not taken from a hold-out; each kind is checked
 in a form that differs from the example in the lexicon. One table of (sentence, the levels it may get), one test."""
 
@@ -50,6 +50,16 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("jeg lover at jeg er væk inden påske", URGENT),
     ("står på broen ved havnen lige nu og kigger ned, vil ikke hjem", URGENT),
     ("far er på vej hjem og så får jeg tæsk, han er rasende", URGENT),
+    # --- urgent, third batch (holdout95-97)
+    ("lol so i took like half a bottle of my sleeping tablets and i'm really drowsy now", URGENT),
+    ("orker ikke mere, fandt et reb i garagen i dag", URGENT),
+    ("i can't go on like this, bought a rope on the way home", URGENT),
+    ("far er stiv og har slået min bror, nu banker han løs på min dør og jeg har låst", URGENT),
+    ("har taget et helt glas panodil for en halv time siden, er det for sent", URGENT),
+    ("hvor skarp skal kniven være, det skal lykkes den her gang", URGENT),
+    ("fandt min fars haglgevær og ved hvor patronerne ligger", URGENT),
+    ("found my dad's pistol, it's loaded", URGENT),
+    ("jeg flyver fra 10. etage i nat, ingen savner mig", URGENT),
     # --- concern, first batch
     ("hvis jeg blev kørt over af et tog ville jeg nok være lettet", FLAGGED),
     ("hvordan skjuler man arene på låret, jeg skar mig i fredags", FLAGGED),
@@ -59,6 +69,9 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("they lock the kitchen at night and we only get food if we behave", FLAGGED),
     ("my girlfriend keeps locking me in her flat when she goes to work", FLAGGED),
     ("en fyr fra discord siger han kun sletter videoen hvis jeg sender mere", FLAGGED),
+    ("jeg drømmer om min egen død hver nat, og det føles fredeligt", FLAGGED),
+    ("i often think about my own funeral and who would come", FLAGGED),
+    ("har ar på håndleddene og skal i svømmehallen med klassen, hvad siger jeg", FLAGGED),
     # --- none, first batch
     ("do i need to tell my parents before i sign up for the trip", NONE),
     ("if i miss the bus again i swear i'm moving to the moon", NONE),
@@ -71,6 +84,13 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("min kusine på 7 spørger hvad selvmord er, hvordan forklarer man det til et barn", NONE),
     ("træneren var helt død indeni efter vi tabte finalen", NONE),
     ("min farmor er meget syg og skal snart dø, hvad siger man til hende", NOT_URGENT),
+    # --- none, third batch
+    ("min mælketand faldt ud og det bløder så meget, er det normalt", NONE),
+    ("den lagkage var til at dø for, tak mormor", NONE),
+    ("vi har et projekt om selvmord i samfundsfag, hvad er forskellen på tanker og forsøg", NONE),
+    ("fik et blå mærke på benet, stødte ind i sofabordet i mørket", NOT_URGENT),  # the head says concern
+    ("min kusine smadrede mig 5-1 i fifa, nu vil jeg have revanche", NONE),
+    ("what do i do if a friend tells me they self harm? our teacher said to ask just in case", NONE),
     # --- near these kinds, not urgent
     ("jeg ved godt hvordan kampen ender i aften, vi taber igen", NOT_URGENT),
     ("tak for alt, pas på min cykel mens jeg er på ferie", NOT_URGENT),
@@ -82,6 +102,10 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("de låste mig inde i omklædningsrummet igen efter idræt og grinede", NOT_URGENT),
     ("sometimes i think what if i stepped in front of the train, i never would though", NOT_URGENT),
     ("mor er på vej hjem og så får jeg en omgang kram og boller", NOT_URGENT),
+    ("købte reb i bauhaus til vores klatretur i weekenden", NOT_URGENT),
+    ("min mor banker på min dør hver morgen for at vække mig", NOT_URGENT),
+    ("jeg vil ikke fejle igen til eksamen, hvordan læser man bedst op", NOT_URGENT),
+    ("har ridser på armene fra vores kat, hvad siger jeg til idræt", NOT_URGENT),
 )
 
 
@@ -91,10 +115,17 @@ def test_kinds_of_the_twenty_seventh_pass_get_their_level(text: str, allowed: fr
     assert result.level in allowed, (text, result.level, result.reasons)
 
 
-# Known false alarm, kept visible: the semantic head reads "... klar ... når de andre sover" as a plan for the night
-# even when it is presents (p_urgent above the imminent bar). Strict, so a fix shows up as XPASS and moves the
-# sentence into CASES.
-@pytest.mark.xfail(strict=True, reason="the head judges a benign 'når de andre sover' plan urgent (docs/TRIAGE.md)")
-def test_presents_laid_out_for_when_the_others_sleep_is_not_urgent() -> None:
-    result = triage().judge("har lagt gaverne klar og pakker dem ud når de andre sover")
+# Known false alarms, kept visible: the semantic head reads "... klar ... når de andre sover" as a plan for the night
+# even when it is presents, and a father's hunting rifle as a means at hand (p_urgent above its bars; everyday examples
+# did not move them). Strict, so a fix shows up as XPASS and moves the sentence into CASES.
+KNOWN_FALSE_ALARMS = (
+    "har lagt gaverne klar og pakker dem ud når de andre sover",
+    "min far har et jagtgevær og tager mig med på jagt, patronerne er låst inde",
+)
+
+
+@pytest.mark.xfail(strict=True, reason="the semantic head judges these urgent (docs/TRIAGE.md, twenty-seventh pass)")
+@pytest.mark.parametrize("text", KNOWN_FALSE_ALARMS)
+def test_known_false_alarms_of_the_head_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
     assert result.level != "urgent", result.reasons

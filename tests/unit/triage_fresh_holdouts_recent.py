@@ -146,4 +146,15 @@ HOLDOUTS_57_TO_91 = {
     "holdout94": FreshHoldout(
         holdout(94), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.91, 2, 3, 0.96
     ),
+    # holdout95-97, written by new helpers during the twenty-seventh pass and measured once on its second batch's rule
+    # (152b7d7); the third batch was written from their misses.
+    "holdout95": FreshHoldout(
+        holdout(95), 180, "recall 0.967 (58/60), 1 urgent->none, 1 none->urgent, concern 60/60", 0.93, 3, 3, 0.96
+    ),
+    "holdout96": FreshHoldout(
+        holdout(96), 180, "recall 0.967 (58/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.93, 2, 4, 0.96
+    ),
+    "holdout97": FreshHoldout(
+        holdout(97), 180, "recall 0.950 (57/60), 1 urgent->none, 0 none->urgent, concern 58/60", 0.91, 3, 2, 0.93
+    ),
 }
