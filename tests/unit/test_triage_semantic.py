@@ -112,6 +112,10 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho92-070", "ho65-091", "ho92-173", "ho73-006", "ho93-149", "ho56-178", "ho94-101", "ho52-076"}
     # holdout95-97's writers (measured once on 152b7d7) did the same.
     | {"ho95-143", "ho50-039", "ho97-102", "ho55-164"}
+    # holdout98-100's writers (measured once on 9284f70) did the same, and two wrote one line each other's set holds.
+    | {"ho99-036", "ho100-106", "ho99-164", "ho34-087", "ho87-042", "ho100-089", "ho38-148", "ho90-155"}
+    | {"ho100-101", "ho53-011", "ho83-129", "ho100-031", "ho58-131", "ho59-103"}
+    | {"ho98-021", "ho58-114", "ho86-051", "ho89-034", "ho98-136", "ho83-162"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 # Twenty-fifth pass: "tak for alt" became a goodbye signal (signals.yml), so the rules alone now raise the pass's earlier
@@ -251,7 +255,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 98))],
+    [holdout(n) for n in (3, 4, *range(6, 101))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Twenty-seventh pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 89-97 and of committed sets, and
+"""Twenty-seventh pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 89-100 and of committed sets, and
 narrowings for false alarms. Sentences here are written for the test, not taken from a hold-out; each kind is checked
 in a form that differs from the example in the lexicon. One table of (sentence, the levels it may get), one test."""
 
@@ -60,6 +60,17 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("fandt min fars haglgevær og ved hvor patronerne ligger", URGENT),
     ("found my dad's pistol, it's loaded", URGENT),
     ("jeg flyver fra 10. etage i nat, ingen savner mig", URGENT),
+    # --- urgent, fourth batch (holdout98-100)
+    ("står ved klinten og kanten er lige her, ved godt hvad jeg skal nu", URGENT),
+    ("har bestemt mig for torsdag og ved præcis hvordan, sig det ikke til nogen", URGENT),
+    ("tror ikke jeg når at fejre min fødselsdag i næste uge", URGENT),
+    ("har drukket vin og taget alt for mange af begge dele med lykkepillerne", URGENT),
+    ("if my friend took 3 packs of paracetamol would she be ok? it's me, an hour ago", URGENT),
+    ("have them all counted out on my desk, will you stay with me while i take them", URGENT),
+    ("at the station and i'm not getting on the train if you know what i mean", URGENT),
+    ("rebet hænger i garagen, venter til de andre er gået i seng", URGENT),
+    ("min ven skrev farvel i gruppen og har slukket sin telefon, han har talt om selvmord", URGENT),
+    ("for the essay i wrote that my weekend plan is to be dead by saturday, and i meant it", URGENT),
     # --- concern, first batch
     ("hvis jeg blev kørt over af et tog ville jeg nok være lettet", FLAGGED),
     ("hvordan skjuler man arene på låret, jeg skar mig i fredags", FLAGGED),
@@ -91,6 +102,10 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("fik et blå mærke på benet, stødte ind i sofabordet i mørket", NOT_URGENT),  # the head says concern
     ("min kusine smadrede mig 5-1 i fifa, nu vil jeg have revanche", NONE),
     ("what do i do if a friend tells me they self harm? our teacher said to ask just in case", NONE),
+    # --- none, fourth batch
+    ("forgot to lock the door and mum is going to kill me lol", NONE),
+    ("løb 10 km i dag og benene kan ikke mere, hvordan undgår man ømhed", NONE),
+    ("terminsprøve på fredag og jeg skal bare dø, nogen tips til at huske formlerne", NONE),
     # --- near these kinds, not urgent
     ("jeg ved godt hvordan kampen ender i aften, vi taber igen", NOT_URGENT),
     ("tak for alt, pas på min cykel mens jeg er på ferie", NOT_URGENT),
@@ -106,6 +121,7 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("min mor banker på min dør hver morgen for at vække mig", NOT_URGENT),
     ("jeg vil ikke fejle igen til eksamen, hvordan læser man bedst op", NOT_URGENT),
     ("har ridser på armene fra vores kat, hvad siger jeg til idræt", NOT_URGENT),
+    ("har bestemt mig for fredag til festen, ved ikke hvordan jeg kommer hjem", NOT_URGENT),
 )
 
 
@@ -116,11 +132,12 @@ def test_kinds_of_the_twenty_seventh_pass_get_their_level(text: str, allowed: fr
 
 
 # Known false alarms, kept visible: the semantic head reads "... klar ... når de andre sover" as a plan for the night
-# even when it is presents, and a father's hunting rifle as a means at hand (p_urgent above its bars; everyday examples
+# even when it is presents, a father's hunting rifle and a gym rope as a means at hand (p_urgent above its bars; everyday examples
 # did not move them). Strict, so a fix shows up as XPASS and moves the sentence into CASES.
 KNOWN_FALSE_ALARMS = (
     "har lagt gaverne klar og pakker dem ud når de andre sover",
     "min far har et jagtgevær og tager mig med på jagt, patronerne er låst inde",
+    "rebet hænger i gymnastiksalen og jeg kan ikke klatre op ad det",
 )
 
 

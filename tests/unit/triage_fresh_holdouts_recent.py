@@ -157,4 +157,15 @@ HOLDOUTS_57_TO_91 = {
     "holdout97": FreshHoldout(
         holdout(97), 180, "recall 0.950 (57/60), 1 urgent->none, 0 none->urgent, concern 58/60", 0.91, 3, 2, 0.93
     ),
+    # holdout98-100, written by new helpers during the twenty-seventh pass and measured once on its third batch's rule
+    # (9284f70); the fourth batch was written from their misses.
+    "holdout98": FreshHoldout(
+        holdout(98), 180, "recall 1.000 (60/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.96, 2, 2, 0.96
+    ),
+    "holdout99": FreshHoldout(
+        holdout(99), 180, "recall 0.900 (54/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.86, 2, 2, 0.96
+    ),
+    "holdout100": FreshHoldout(
+        holdout(100), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
+    ),
 }
