@@ -116,6 +116,12 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho99-036", "ho100-106", "ho99-164", "ho34-087", "ho87-042", "ho100-089", "ho38-148", "ho90-155"}
     | {"ho100-101", "ho53-011", "ho83-129", "ho100-031", "ho58-131", "ho59-103"}
     | {"ho98-021", "ho58-114", "ho86-051", "ho89-034", "ho98-136", "ho83-162"}
+    # holdout101-103's writers (measured once on 7eac9ba, the pass's final rule) did the same; holdout101's one short
+    # everyday line (ho101-155) is held by nine earlier sets.
+    | {"ho101-167", "ho100-089", "ho38-148", "ho90-155", "ho101-107", "ho49-030", "ho101-134", "ho78-128"}
+    | {"ho101-155", "ho36-096", "ho40-033", "ho43-009", "ho51-144", "ho62-162", "ho64-103", "ho82-170", "ho87-062"}
+    | {"ho101-064", "ho93-040", "ho102-017", "ho89-008", "ho103-050", "ho100-031", "ho58-131", "ho59-103"}
+    | {"ho103-075", "ho46-122", "ho103-013", "ho47-079"}
 )
 # Written for this test, in no content or data file: a farewell with no risk word at all.
 # Twenty-fifth pass: "tak for alt" became a goodbye signal (signals.yml), so the rules alone now raise the pass's earlier
@@ -255,7 +261,7 @@ def test_holdout3_is_no_training_content() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [holdout(n) for n in (3, 4, *range(6, 101))],
+    [holdout(n) for n in (3, 4, *range(6, 104))],
     ids=lambda path: path.stem.removeprefix("triage_"),
 )
 def test_fresh_holdouts_share_no_sentence_with_training_content_or_each_other(path: Path) -> None:

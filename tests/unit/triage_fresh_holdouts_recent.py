@@ -168,4 +168,15 @@ HOLDOUTS_57_TO_91 = {
     "holdout100": FreshHoldout(
         holdout(100), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
     ),
+    # holdout101-103, written by new helpers during the twenty-seventh pass, kept outside the repository and measured
+    # once on its final rule (7eac9ba); never tuned on.
+    "holdout101": FreshHoldout(
+        holdout(101), 180, "recall 0.950 (57/60), 2 urgent->none, 1 none->urgent, concern 60/60", 0.91, 4, 3, 0.96
+    ),
+    "holdout102": FreshHoldout(
+        holdout(102), 180, "recall 0.983 (59/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.95, 2, 3, 0.96
+    ),
+    "holdout103": FreshHoldout(
+        holdout(103), 180, "recall 0.983 (59/60), 1 urgent->none, 0 none->urgent, concern 60/60", 0.95, 3, 2, 0.96
+    ),
 }
