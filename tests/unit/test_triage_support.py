@@ -12,6 +12,13 @@ from knowledge.triage import Triage
 from knowledge.triage.content import RiskContent, load_content
 from knowledge.triage.paths import dev_set_path, risk_dir
 
+# The levels a table row of a pass's kinds may get (test_triage_twenty_*_pass.py).
+URGENT = frozenset({"urgent"})
+CONCERN = frozenset({"concern"})
+NONE = frozenset({"none"})
+NOT_URGENT = frozenset({"none", "concern"})
+FLAGGED = frozenset({"concern", "urgent"})
+
 
 def holdout(n: int) -> Path:
     """tests/data/triage_holdout<n>.jsonl: a triage hold-out, once measured (docs/TRIAGE.md)."""

@@ -6,13 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_triage_support import triage
-
-URGENT = frozenset({"urgent"})
-CONCERN = frozenset({"concern"})
-NONE = frozenset({"none"})
-NOT_URGENT = frozenset({"none", "concern"})
-FLAGGED = frozenset({"concern", "urgent"})
+from tests.unit.test_triage_support import FLAGGED, NONE, NOT_URGENT, URGENT, triage
 
 CASES: tuple[tuple[str, frozenset[str]], ...] = (
     # --- urgent, first batch (holdout89-91)

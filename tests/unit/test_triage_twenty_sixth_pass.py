@@ -6,12 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_triage_support import triage
-
-URGENT = frozenset({"urgent"})
-CONCERN = frozenset({"concern"})
-NONE = frozenset({"none"})
-NOT_URGENT = frozenset({"none", "concern"})
+from tests.unit.test_triage_support import CONCERN, NONE, NOT_URGENT, URGENT, triage
 
 CASES: tuple[tuple[str, frozenset[str]], ...] = (
     # --- urgent: means, plans and places
