@@ -1,6 +1,6 @@
 """Every fresh hold-out at the level measured once on it (docs/TRIAGE.md): floors two messages below the figures.
 Split from test_triage_semantic.py, whose hold-out paths and layer it shares; the figures live in
-triage_fresh_holdouts_early.py (holdout6-56) and triage_fresh_holdouts_recent.py (holdout57-91)."""
+triage_fresh_holdouts_early.py (holdout6-56) and triage_fresh_holdouts_recent.py (holdout57 on)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from knowledge.triage.evaluation import dev_report, read_dev_set
 from tests.unit.test_triage_semantic import _layered
 from tests.unit.test_triage_support import triage
 from tests.unit.triage_fresh_holdouts_early import HOLDOUTS_6_TO_56
-from tests.unit.triage_fresh_holdouts_recent import HOLDOUTS_57_TO_91
+from tests.unit.triage_fresh_holdouts_recent import HOLDOUTS_FROM_57
 
-FRESH_HOLDOUTS = {**HOLDOUTS_6_TO_56, **HOLDOUTS_57_TO_91}
+FRESH_HOLDOUTS = {**HOLDOUTS_6_TO_56, **HOLDOUTS_FROM_57}
 
 
 @pytest.mark.parametrize("name", sorted(FRESH_HOLDOUTS))

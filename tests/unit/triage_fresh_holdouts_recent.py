@@ -1,4 +1,4 @@
-"""Fresh hold-outs holdout57-91 (from the twenty-fourth pass on): what was measured once on each, and
+"""Fresh hold-outs from holdout57 on (the twenty-fourth pass and later): what was measured once on each, and
 the floors two messages below (docs/TRIAGE.md). Checked by tests/unit/test_triage_fresh_holdouts.py."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.unit.test_triage_support import holdout
 from tests.unit.triage_fresh_holdouts_early import FreshHoldout
 
-HOLDOUTS_57_TO_91 = {
+HOLDOUTS_FROM_57 = {
     # Written during the twenty-fourth pass and measured once on its final rule (5d80aca); never tuned on.
     # holdout57: da 0.95 / en 1.00, none judged urgent da 2.5%, none flagged 5% / 5%. holdout58: da 0.95 / en 0.95,
     # none judged urgent da 2.5%, none flagged 2.5% / 5%, concern flagged en 0.95. holdout59: da 0.875 / en 1.00, none
