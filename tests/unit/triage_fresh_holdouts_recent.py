@@ -179,4 +179,36 @@ HOLDOUTS_FROM_57 = {
     "holdout103": FreshHoldout(
         holdout(103), 180, "recall 0.983 (59/60), 1 urgent->none, 0 none->urgent, concern 60/60", 0.95, 3, 2, 0.96
     ),
+    # holdout104-106, written by new helpers at the start of the twenty-eighth pass, kept outside the repository and
+    # measured once on the twenty-seventh pass's final rule (7eac9ba); the twenty-eighth pass's first batch was
+    # written from their misses and holdout101-103's.
+    "holdout104": FreshHoldout(
+        holdout(104), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.88, 2, 2, 0.96
+    ),
+    "holdout105": FreshHoldout(
+        holdout(105), 180, "recall 0.950 (57/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.91, 2, 2, 0.96
+    ),
+    "holdout106": FreshHoldout(
+        holdout(106), 180, "recall 1.000 (60/60), 0 urgent->none, 1 none->urgent, concern 59/60", 0.96, 2, 3, 0.95
+    ),
+    # holdout107-109, written by new helpers during the twenty-eighth pass, kept outside the repository and measured once
+    # on its first batch's rule, the pass's final rule; holdout110-112 likewise. None of the six was tuned on.
+    "holdout107": FreshHoldout(
+        holdout(107), 180, "recall 0.917 (55/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.88, 2, 3, 0.96
+    ),
+    "holdout108": FreshHoldout(
+        holdout(108), 180, "recall 0.983 (59/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.95, 2, 3, 0.96
+    ),
+    "holdout109": FreshHoldout(
+        holdout(109), 180, "recall 1.000 (60/60), 0 urgent->none, 1 none->urgent, concern 58/60", 0.96, 2, 3, 0.93
+    ),
+    "holdout110": FreshHoldout(
+        holdout(110), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 58/60", 0.93, 2, 2, 0.93
+    ),
+    "holdout111": FreshHoldout(
+        holdout(111), 180, "recall 0.983 (59/60), 0 urgent->none, 1 none->urgent, concern 58/60", 0.95, 2, 3, 0.93
+    ),
+    "holdout112": FreshHoldout(
+        holdout(112), 180, "recall 0.983 (59/60), 1 urgent->none, 0 none->urgent, concern 58/60", 0.95, 3, 2, 0.93
+    ),
 }
