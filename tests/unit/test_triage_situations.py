@@ -12,8 +12,8 @@ from knowledge.triage import semantic
 from knowledge.triage.content import content_files
 from knowledge.triage.evaluation import read_dev_set, read_jsonl
 from knowledge.triage.normalise import Normaliser
-from tests.unit.test_triage_semantic import KNOWN_COINCIDENCES
 from tests.unit.test_triage_support import content
+from tests.unit.triage_coincidences import KNOWN_COINCIDENCES
 
 ROOT = Path(__file__).resolve().parents[2]
 RISK = ROOT / "knowledge" / "risk"
