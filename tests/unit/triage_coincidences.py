@@ -123,4 +123,9 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho76-011", "ho88-137", "ho109-010", "ho56-161", "ho89-127", "ho109-038", "ho71-122", "ho110-028", "h24-140"}
     | {"ho110-142", "ho45-031", "ho110-120", "ho46-030", "ho112-067", "ho100-101", "ho53-011", "ho83-129", "ho112-154"}
     | {"ho58-114", "ho86-051", "ho89-034", "ho98-021"}
+    # holdout113-115's writers (measured once on the twenty-eighth pass's final rule): a school project on suicide,
+    # "dør/døde af grin", psychologist or psychiatrist, a friend's whole pack of panodil, quitting football, the chem
+    # homework idiom, ibuprofen with paracetamol, volunteering at 18. Measured with them.
+    | {"ho113-001", "ho113-131", "ho113-069", "ho113-007", "ho114-162", "ho114-174", "ho114-066", "ho114-176"}
+    | {"ho115-052", "ho73-148", "ho39-080"}
 )
