@@ -128,4 +128,15 @@ KNOWN_COINCIDENCES = frozenset(
     # homework idiom, ibuprofen with paracetamol, volunteering at 18. Measured with them.
     | {"ho113-001", "ho113-131", "ho113-069", "ho113-007", "ho114-162", "ho114-174", "ho114-066", "ho114-176"}
     | {"ho115-052", "ho73-148", "ho39-080"}
+    # holdout116-121's writers (measured once on the twenty-ninth pass's batch) wrote lines earlier sets hold the same
+    # once normalised: better off without me, psychologist or psychiatrist, work hours at 15, being in love, cutting
+    # deeper now, "døde af grin", a cat that died or killed a mouse, a mother who "slår mig ihjel", a friend's pack of
+    # panodil (da and en), dyed hair, not waking up tomorrow, on the bridge now, a school project. Measured with them.
+    | {"ho101-134", "ho104-144", "ho105-080", "ho105-173", "ho113-069", "ho116-005", "ho117-012"}
+    | {"ho117-056", "ho117-059", "ho117-163", "ho118-061", "ho118-113", "ho118-141", "ho118-168"}
+    | {"ho119-073", "ho119-116", "ho119-169", "ho120-084", "ho120-121", "ho120-148", "ho120-166"}
+    | {"ho35-137", "ho37-113", "ho45-002", "ho46-070", "ho47-029", "ho50-175", "ho53-029"}
+    | {"ho53-038", "ho56-040", "ho56-121", "ho61-046", "ho62-076", "ho64-023", "ho66-055"}
+    | {"ho68-094", "ho72-109", "ho78-128", "ho78-168", "ho82-070", "ho82-155", "ho88-124"}
+    | {"hold10-0010", "hold11-0117", "hold13-0112", "hold21-0014"}
 )

@@ -223,4 +223,24 @@ HOLDOUTS_FROM_57 = {
     "holdout115": FreshHoldout(
         holdout(115), 180, "recall 1.000 (60/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.96, 2, 2, 0.96
     ),
+    # holdout116-121, written by new helpers during the twenty-ninth pass, kept outside the repository and measured once
+    # on its batch (bc6b7cb), the pass's final rule. None of the six was tuned on.
+    "holdout116": FreshHoldout(
+        holdout(116), 180, "recall 0.950 (57/60), 2 urgent->none, 1 none->urgent, concern 59/60", 0.91, 4, 3, 0.95
+    ),
+    "holdout117": FreshHoldout(
+        holdout(117), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.93, 2, 2, 0.96
+    ),
+    "holdout118": FreshHoldout(
+        holdout(118), 180, "recall 0.950 (57/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.91, 2, 3, 0.96
+    ),
+    "holdout119": FreshHoldout(
+        holdout(119), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.93, 2, 2, 0.95
+    ),
+    "holdout120": FreshHoldout(
+        holdout(120), 180, "recall 1.000 (60/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.96, 2, 2, 0.96
+    ),
+    "holdout121": FreshHoldout(
+        holdout(121), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 58/60", 0.93, 2, 3, 0.93
+    ),
 }
