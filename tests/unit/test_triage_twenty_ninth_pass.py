@@ -73,3 +73,17 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
 def test_kinds_of_the_twenty_ninth_pass_get_their_level(text: str, allowed: frozenset[str]) -> None:
     result = triage().judge(text)
     assert result.level in allowed, (text, result.level, result.reasons)
+
+
+# Known false alarm, kept visible: everyday notes left "så han finder dem" read as the farewell-letter kind. The lexicon
+# entry fires on notes as well as letters, and the semantic head reads it as urgent too (p_urgent 0.92, close to the
+# entry's own example); narrowing the entry and two everyday rows did not move the head, so both were left out.
+# Strict, so a fix shows up as XPASS and moves the sentence into CASES.
+KNOWN_FALSE_ALARMS = ("har lagt sedler med huskeliste til far så han finder dem når han kommer hjem",)
+
+
+@pytest.mark.xfail(strict=True, reason="lexicon and semantic head judge it urgent (docs/TRIAGE.md, twenty-ninth pass)")
+@pytest.mark.parametrize("text", KNOWN_FALSE_ALARMS)
+def test_known_false_alarms_of_the_twenty_ninth_pass_are_not_urgent(text: str) -> None:
+    result = triage().judge(text)
+    assert result.level != "urgent", result.reasons
