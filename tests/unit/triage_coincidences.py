@@ -139,4 +139,12 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho53-038", "ho56-040", "ho56-121", "ho61-046", "ho62-076", "ho64-023", "ho66-055"}
     | {"ho68-094", "ho72-109", "ho78-128", "ho78-168", "ho82-070", "ho82-155", "ho88-124"}
     | {"hold10-0010", "hold11-0117", "hold13-0112", "hold21-0014"}
+    # holdout122-125's writers (measured once on the twenty-ninth pass's final rule) wrote lines earlier sets hold the
+    # same once normalised: a mother who "slår mig ihjel", ibuprofen on an empty stomach, "literally dying", "døde af
+    # grin", a tattoo at 17, a razor blade in hand now, a friend's bottle or pack of pills (da and en). Measured with them.
+    | {"ho101-129", "ho104-144", "ho107-157", "ho111-116", "ho112-180", "ho120-166", "ho122-080"}
+    | {"ho122-104", "ho122-110", "ho123-032", "ho123-130", "ho124-042", "ho124-061", "ho124-064"}
+    | {"ho124-179", "ho125-044", "ho125-147", "ho125-168", "ho34-082", "ho38-065", "ho40-124"}
+    | {"ho54-045", "ho56-040", "ho57-119", "ho79-060", "ho88-077", "ho90-018", "ho94-032"}
+    | {"hold13-0166", "hold8-0040", "hold9-0052"}
 )
