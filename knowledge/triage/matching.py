@@ -168,14 +168,13 @@ class Matcher:
             for m in regex.finditer(text):
                 if m.end() > m.start():
                     hits.append(self._vetoed(entry, m.span(), veto_hits))
-        signals = self.signal_spans(text, veto_hits)
+        statements, questions = self._sentence_signals(text, veto_hits)
         for entry in self.signal_rules:
-            span = _rule_span(entry, signals)
+            span = _rule_span(entry, statements)
             if span is not None:
                 hits.append(self._vetoed(entry, span, veto_hits))
-        present = frozenset(name for sentence in signals for name, spans in sentence.items() if spans)
-        asked = self.signal_spans(text, veto_hits, questions=True)
-        in_questions = frozenset(name for sentence in asked for name, spans in sentence.items() if spans)
+        present = frozenset(name for sentence in statements for name, spans in sentence.items() if spans)
+        in_questions = frozenset(name for sentence in questions for name, spans in sentence.items() if spans)
         return MatchResult(tuple(hits), tuple(veto_hits), present, in_questions - present)
 
     def signal_spans(
@@ -184,10 +183,17 @@ class Matcher:
         """Per sentence, the spans of each signal category outside idiom-like vetoes (those that cap at
         none); other vetoes cap the rule's hit like any lexicon hit. Statements only, or with `questions`
         the questions only."""
-        out = []
+        return self._sentence_signals(text, veto_hits)[1 if questions else 0]
+
+    def _sentence_signals(
+        self, text: str, veto_hits: Sequence[VetoHit]
+    ) -> tuple[list[dict[str, list[Span]]], list[dict[str, list[Span]]]]:
+        """`signal_spans` for the statements and for the questions, in one pass over the sentences."""
+        statements: list[dict[str, list[Span]]] = []
+        questions: list[dict[str, list[Span]]] = []
+        idioms = [v.span for v in veto_hits if v.veto.cap == "none"]
         for sentence in _SENTENCE.finditer(text):
-            if (sentence.group().rstrip().endswith("?") or bool(_QUESTION.match(sentence.group()))) != questions:
-                continue
+            asked = sentence.group().rstrip().endswith("?") or bool(_QUESTION.match(sentence.group()))
             found: dict[str, list[Span]] = {}
             for name, regex in self.categories.items():
                 spans = [
@@ -195,13 +201,11 @@ class Matcher:
                     for m in regex.finditer(sentence.group())
                     if m.end() > m.start()
                 ]
-                spans = [
-                    sp for sp in spans if not any(_overlaps(sp, v.span) for v in veto_hits if v.veto.cap == "none")
-                ]
+                spans = [sp for sp in spans if not any(_overlaps(sp, idiom) for idiom in idioms)]
                 if spans:
                     found[name] = spans
-            out.append(found)
-        return out
+            (questions if asked else statements).append(found)
+        return statements, questions
 
     @staticmethod
     def _vetoed(entry: LexiconEntry, span: Span, veto_hits: Sequence[VetoHit]) -> Hit:

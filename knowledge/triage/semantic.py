@@ -49,6 +49,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,7 @@ from knowledge.triage.model import fit as fit_classifier
 from knowledge.triage.sentence_embedding import (
     EmbeddingSink,
     embed,
+    embed_ahead,
     model_id,
     one_blas_thread,
     prepare,
@@ -214,8 +216,7 @@ class SemanticHead:
         with one_blas_thread():
             probs = self.probabilities(vectors, side)
             sims = vectors @ self.prototypes.T if len(self.prototypes) else np.zeros((len(vectors), 0))
-        levels = np.array(self.prototype_levels)
-        urgent, none, concern = levels == "urgent", levels == "none", levels == "concern"
+        urgent, none, concern = self._level_masks()
         out = []
         for row, sim, features in zip(probs, sims, side, strict=True):
             by_level: dict[Level, float] = {level: float(row[i]) for i, level in enumerate(LEVELS)}
@@ -231,6 +232,15 @@ class SemanticHead:
                 )
             )
         return out
+
+    def _level_masks(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
+        """Which prototypes are urgent, none and concern; computed once (heads are loaded from a pickle)."""
+        masks: tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]] | None = self.__dict__.get("_masks")
+        if masks is None:
+            levels = np.array(self.prototype_levels)
+            masks = (levels == "urgent", levels == "none", levels == "concern")
+            self.__dict__["_masks"] = masks
+        return masks
 
     def closest(self, verdict: SemanticVerdict, level: Level) -> tuple[str, float]:
         """The kind of the training example of `level` most similar to the judged text, and the cosine."""
@@ -369,14 +379,23 @@ class SemanticLayer:
     def model_id(self) -> str:
         return model_id(self._embedder)
 
+    def embed_ahead(self, texts: Sequence[str]) -> Future[NDArray[np.float32]]:
+        """Start embedding `texts` on the embedding thread; hand the future to `verdicts`."""
+        return embed_ahead(texts, self._embedder)
+
     def verdicts(
-        self, texts: Sequence[str], side: NDArray[np.float32], on_embedding: EmbeddingSink | None = None
+        self,
+        texts: Sequence[str],
+        side: NDArray[np.float32],
+        on_embedding: EmbeddingSink | None = None,
+        ahead: Future[NDArray[np.float32]] | None = None,
     ) -> list[SemanticVerdict]:
-        """Embed and score `texts`. `on_embedding(model id, text as embedded, vector)` is called for each
-        text as soon as it is embedded, before scoring (the gateway hands the vector on to the search)."""
+        """Embed (or take from `ahead`, started by `embed_ahead` on the same texts) and score `texts`.
+        `on_embedding(model id, text as embedded, vector)` is called for each text as soon as it is embedded,
+        before scoring (the gateway hands the vector on to the search)."""
         if not texts:
             return []
-        vectors = embed(texts, self._embedder)
+        vectors = ahead.result() if ahead is not None else embed(texts, self._embedder)
         if on_embedding is not None:
             for text, vector in zip(texts, vectors, strict=True):
                 on_embedding(self.model_id, prepare(text), vector)
