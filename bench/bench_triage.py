@@ -3,9 +3,7 @@
     .venv/bin/python bench/bench_triage.py [--rounds 3] [--json]
 
 * single: `Triage.judge(text)` one message at a time over tests/data/triage_dev.jsonl (how the
-  gateway calls it), wall clock and CPU time of this process (every thread);
-* single in turn, the same-run baseline: the same with `embed_ahead` off, so the message is embedded after
-  the lexicon and the classifier instead of meanwhile on the embedding thread; the ratio is single / in turn;
+  gateway calls it), wall clock and CPU time of this process;
 * with history: the same with three earlier messages, half of them risky (context rules run);
 * batched: `Triage.judge_many()` in batches of 32 and 256, reported per message;
 * train: `Triage.load()` on a cold cache: the classifier, plus the semantic head (embedding every training
@@ -101,14 +99,8 @@ def measure(rounds: int = 3, texts: list[str] | None = None) -> dict[str, Any]:
         began = time.perf_counter()
         triage = Triage.load(cache_dir=Path(scratch))
         results["load_cached_s"] = round(time.perf_counter() - began, 2)
-    single(triage, texts, 1)  # one unmeasured pass: the word table's pages and the caches are warm for both
-    triage.embed_ahead = False  # baseline: the embedding in turn, after the lexicon and the classifier
-    results["single_in_turn"] = single(triage, texts, rounds)
-    triage.embed_ahead = True
+    single(triage, texts, 1)  # one unmeasured pass: the word table's pages and the caches are warm
     results["single"] = single(triage, texts, rounds)
-    results["ahead_ratio"] = {
-        q: round(results["single"]["wall"][q] / results["single_in_turn"]["wall"][q], 2) for q in ("p50_ms", "p95_ms")
-    }
     results["single_with_history"] = single(triage, texts, rounds, HISTORY)
     results["batched"] = [batched(triage, texts, rounds, size) for size in (32, 256)]
     results.update(rss_added())
@@ -130,10 +122,7 @@ def _row(name: str, row: dict[str, float]) -> str:
 def print_figures(results: dict[str, Any]) -> None:
     print(f"triage over {results['messages']} dev messages")
     print(f"load average before/after: {results['load_average_before']} / {results['load_average_after']}")
-    print(_row("single in turn (wall)", results["single_in_turn"]["wall"]))
     print(_row("single (wall)", results["single"]["wall"]))
-    ratio = results["ahead_ratio"]
-    print(f"single / single in turn: p50 {ratio['p50_ms']}x  p95 {ratio['p95_ms']}x")
     print(_row("single (cpu)", results["single"]["cpu"]))
     print(_row("with history (wall)", results["single_with_history"]["wall"]))
     for row in results["batched"]:

@@ -22,12 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
-from numpy.typing import NDArray
 
 from knowledge.triage import paths, reviews, semantic
 from knowledge.triage.content import RiskContent, load_content
@@ -88,10 +84,6 @@ class TriageResult:
     near_urgent: bool = False
 
 
-def _words(text: str) -> int:
-    return len(text.split())
-
-
 def _quote(text: str, span: Span) -> str:
     return " ".join(text[span[0] : span[1]].split())[:80]
 
@@ -146,9 +138,6 @@ class Triage:
         self.classifier = classifier
         self.semantic = semantic_layer
         self.conversation = conversation
-        # One message's embedding starts on the embedding thread before the lexicon runs; False embeds it in
-        # turn, as a batch does (the benchmark's same-run baseline).
-        self.embed_ahead = True
 
     @classmethod
     def load(
@@ -186,21 +175,16 @@ class Triage:
         on_embedding: EmbeddingSink | None = None,
     ) -> list[TriageResult]:
         """Judge several messages at once (one classifier call); each with its own history."""
-        semantic_on = use_semantic and self.semantic is not None
-        ahead = None
-        one = len(texts) == 1 and _words(texts[0]) >= semantic.MIN_WORDS
-        if self.embed_ahead and self.semantic is not None and use_semantic and one:
-            # One message (the gateway's call): its embedding runs on the embedding thread meanwhile.
-            ahead = self.semantic.embed_ahead(texts)
         norms = [self.normaliser(t) for t in texts]
         matches = [self.matcher.match(n) for n in norms]
         predictions = self._predict(norms, matches)
+        semantic_on = use_semantic and self.semantic is not None
         combined = [
             self._combine(t, norms[i], matches[i], predictions[i], classifier_urgent=not semantic_on)
             for i, t in enumerate(texts)
         ]
         if semantic_on:
-            self._raise_semantic(texts, norms, combined, matches, predictions, on_embedding, ahead)
+            self._raise_semantic(texts, norms, combined, matches, predictions, on_embedding)
         results = []
         for i, text in enumerate(texts):
             result = combined[i]
@@ -220,23 +204,22 @@ class Triage:
         matches: Sequence[MatchResult],
         predictions: Sequence[Prediction | None],
         on_embedding: EmbeddingSink | None = None,
-        ahead: Future[NDArray[np.float32]] | None = None,
     ) -> None:
         """Let the semantic layer raise (never lower) verdicts that are not urgent yet, on its calibrated
         probabilities alone (semantic.raise_level); and mark a message near urgent for the safety question."""
         if self.semantic is None:
             return
-        asked = [i for i, r in enumerate(results) if r.level != "urgent" and _words(texts[i]) >= semantic.MIN_WORDS]
+        asked = [
+            i for i, r in enumerate(results) if r.level != "urgent" and len(texts[i].split()) >= semantic.MIN_WORDS
+        ]
         if not asked:
             return
-        if ahead is not None and asked != list(range(len(texts))):
-            ahead = None  # embedded ahead for other texts than those asked
         probabilities = [
             [pred.probabilities[level] for level in LEVELS] if (pred := predictions[i]) is not None else [1.0, 0.0, 0.0]
             for i in asked
         ]
         side = semantic.side_features([matches[i].feature_signals for i in asked], probabilities)
-        verdicts = self.semantic.verdicts([texts[i] for i in asked], side, on_embedding, ahead)
+        verdicts = self.semantic.verdicts([texts[i] for i in asked], side, on_embedding)
         bars = self.semantic.calibration
         for i, verdict in zip(asked, verdicts, strict=True):
             result = results[i]

@@ -49,7 +49,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -70,7 +69,6 @@ from knowledge.triage.model import fit as fit_classifier
 from knowledge.triage.sentence_embedding import (
     EmbeddingSink,
     embed,
-    embed_ahead,
     model_id,
     one_blas_thread,
     prepare,
@@ -379,23 +377,14 @@ class SemanticLayer:
     def model_id(self) -> str:
         return model_id(self._embedder)
 
-    def embed_ahead(self, texts: Sequence[str]) -> Future[NDArray[np.float32]]:
-        """Start embedding `texts` on the embedding thread; hand the future to `verdicts`."""
-        return embed_ahead(texts, self._embedder)
-
     def verdicts(
-        self,
-        texts: Sequence[str],
-        side: NDArray[np.float32],
-        on_embedding: EmbeddingSink | None = None,
-        ahead: Future[NDArray[np.float32]] | None = None,
+        self, texts: Sequence[str], side: NDArray[np.float32], on_embedding: EmbeddingSink | None = None
     ) -> list[SemanticVerdict]:
-        """Embed (or take from `ahead`, started by `embed_ahead` on the same texts) and score `texts`.
-        `on_embedding(model id, text as embedded, vector)` is called for each text as soon as it is embedded,
-        before scoring (the gateway hands the vector on to the search)."""
+        """Embed and score `texts`. `on_embedding(model id, text as embedded, vector)` is called for each
+        text as soon as it is embedded, before scoring (the gateway hands the vector on to the search)."""
         if not texts:
             return []
-        vectors = ahead.result() if ahead is not None else embed(texts, self._embedder)
+        vectors = embed(texts, self._embedder)
         if on_embedding is not None:
             for text, vector in zip(texts, vectors, strict=True):
                 on_embedding(self.model_id, prepare(text), vector)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -57,25 +56,6 @@ def embed(texts: Sequence[str], embedder: Any = None) -> NDArray[np.float32]:
     model = embedder or EMBEDDER.get()
     vectors: NDArray[np.float32] = np.asarray(model.embed_queries([prepare(t) for t in texts]), dtype=np.float32)
     return vectors
-
-
-class _AheadWorker:
-    """One thread that embeds a message while the caller's thread runs the lexicon and the classifier:
-    ONNX Runtime releases the GIL, so on two cores the two overlap. Created on first use."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pool: ThreadPoolExecutor | None = None
-
-    def submit(self, texts: Sequence[str], embedder: Any = None) -> Future[NDArray[np.float32]]:
-        if self._pool is None:
-            with self._lock:
-                if self._pool is None:
-                    self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage-embed")
-        return self._pool.submit(embed, list(texts), embedder)
-
-
-embed_ahead = _AheadWorker().submit
 
 
 def model_id(embedder: Any = None) -> str:

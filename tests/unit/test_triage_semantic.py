@@ -284,32 +284,3 @@ def test_holdout4_at_the_measured_level() -> None:
     assert len(report.urgent_as_none) <= 5, report.urgent_as_none
     assert len(report.none_as_urgent) <= 4, report.none_as_urgent
     assert report.concern_flagged >= 0.80, report.concern_flagged
-
-
-def test_one_message_embedded_ahead_is_judged_as_in_a_batch() -> None:
-    """`judge()` embeds one message on the embedding thread while the lexicon and classifier run; the verdict,
-    the reasons and the vector handed to the search are those of the batch path, which embeds in turn."""
-    _layered()
-    t = triage()
-    texts = [
-        "hvordan får jeg bedre søvn om natten når jeg ligger og tænker",
-        "jeg har det ikke så godt for tiden og ved ikke hvem jeg skal snakke med",
-        "i have decided, tonight is the night and i have the pills ready",
-        "kan i hjælpe mig med at skrive en ansøgning til et fritidsjob",
-        "jeg vil dø",  # urgent by the lexicon: not asked, so no embedding is handed on
-        "ok tak",  # too short for the layer
-    ]
-    for text in texts:
-        single: list[tuple[str, str, np.ndarray]] = []
-        batch: list[tuple[str, str, np.ndarray]] = []
-        one = t.judge(text, on_embedding=lambda m, x, v: single.append((m, x, v)))
-        (many,) = t.judge_many([text], on_embedding=lambda m, x, v: batch.append((m, x, v)))
-        assert (one.level, one.score, one.reasons, one.near_urgent) == (
-            many.level,
-            many.score,
-            many.reasons,
-            many.near_urgent,
-        ), text
-        assert [(m, x) for m, x, _ in single] == [(m, x) for m, x, _ in batch], text
-        assert all(np.array_equal(a[2], b[2]) for a, b in zip(single, batch, strict=True)), text
-    assert t.judge("hvordan får jeg bedre søvn om natten", on_embedding=lambda *_: None).level == "none"
