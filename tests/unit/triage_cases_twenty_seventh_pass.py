@@ -1,12 +1,10 @@
 """Twenty-seventh pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 89-100 and of committed sets, and
 narrowings for false alarms. Sentences here are written for the test, not taken from a hold-out; each kind is checked
-in a form that differs from the example in the lexicon. One table of (sentence, the levels it may get), one test."""
+in a form that differs from the example in the lexicon. The table of (sentence, the levels it may get); test_triage_recent_passes.py runs it."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.unit.test_triage_support import FLAGGED, NONE, NOT_URGENT, URGENT, triage
+from tests.unit.test_triage_support import FLAGGED, NONE, NOT_URGENT, URGENT
 
 CASES: tuple[tuple[str, frozenset[str]], ...] = (
     # --- urgent, first batch (holdout89-91)
@@ -119,12 +117,6 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
-@pytest.mark.parametrize(("text", "allowed"), CASES)
-def test_kinds_of_the_twenty_seventh_pass_get_their_level(text: str, allowed: frozenset[str]) -> None:
-    result = triage().judge(text)
-    assert result.level in allowed, (text, result.level, result.reasons)
-
-
 # Known false alarms, kept visible: the semantic head reads "... klar ... når de andre sover" as a plan for the night
 # even when it is presents, a father's hunting rifle and a gym rope as a means at hand (p_urgent above its bars; everyday examples
 # did not move them). Strict, so a fix shows up as XPASS and moves the sentence into CASES.
@@ -133,10 +125,3 @@ KNOWN_FALSE_ALARMS = (
     "min far har et jagtgevær og tager mig med på jagt, patronerne er låst inde",
     "rebet hænger i gymnastiksalen og jeg kan ikke klatre op ad det",
 )
-
-
-@pytest.mark.xfail(strict=True, reason="the semantic head judges these urgent (docs/TRIAGE.md, twenty-seventh pass)")
-@pytest.mark.parametrize("text", KNOWN_FALSE_ALARMS)
-def test_known_false_alarms_of_the_head_are_not_urgent(text: str) -> None:
-    result = triage().judge(text)
-    assert result.level != "urgent", result.reasons

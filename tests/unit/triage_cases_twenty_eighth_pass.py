@@ -1,14 +1,14 @@
 """Twenty-eighth pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 101-106, and
 narrowings for false alarms. Sentences here are written for the test, not taken from a hold-out; each kind is checked
-in a form that differs from the example in the lexicon. One table of (sentence, the levels it may get), one test."""
+in a form that differs from the example in the lexicon. The table of (sentence, the levels it may get); test_triage_recent_passes.py runs it."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.unit.test_triage_support import FLAGGED, NONE, NOT_URGENT, URGENT, triage
+from tests.unit.test_triage_support import FLAGGED, NONE, NOT_URGENT, URGENT
 
 CASES: tuple[tuple[str, frozenset[str]], ...] = (
+    # a known false alarm of the twenty-eighth pass that the thirtieth pass's retrain no longer reads as urgent
+    ("har allerede taget noget mad, det var en del", NOT_URGENT),
     # --- urgent, first batch (holdout101-106)
     ("har slugt 12 af de der stærke smertestillende og mit hjerte hamrer, hvis jeg ik svarer så ved i hvorfor", URGENT),
     ("må jeg skrive selvom jeg allerede har taget nogle? det var for mange", URGENT),
@@ -49,23 +49,7 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
-@pytest.mark.parametrize(("text", "allowed"), CASES)
-def test_kinds_of_the_twenty_eighth_pass_get_their_level(text: str, allowed: frozenset[str]) -> None:
-    result = triage().judge(text)
-    assert result.level in allowed, (text, result.level, result.reasons)
-
-
-# Known false alarms, kept visible: the semantic head reads food "taken already, quite a lot" and swimming out of one's
-# depth after training as the acute kinds they resemble (p_urgent 0.88 and 0.98; the lexicon entries exclude them).
-# Strict, so a fix shows up as XPASS and moves the sentence into CASES.
-KNOWN_FALSE_ALARMS = (
-    "har allerede taget noget mad, det var en del",
-    "efter træning går jeg ud i søen til jeg ikke kan bunde og svømmer tilbage",
-)
-
-
-@pytest.mark.xfail(strict=True, reason="the semantic head judges these urgent (docs/TRIAGE.md, twenty-eighth pass)")
-@pytest.mark.parametrize("text", KNOWN_FALSE_ALARMS)
-def test_known_false_alarms_of_the_head_are_not_urgent(text: str) -> None:
-    result = triage().judge(text)
-    assert result.level != "urgent", result.reasons
+# Known false alarm, kept visible: the semantic head reads swimming out of one's depth after training as the acute kind
+# it resembles (p_urgent 0.98; the lexicon entries exclude it). Food "taken already, quite a lot" (p_urgent 0.88) was
+# here until the thirtieth pass's retrain; it is in CASES now. Strict, so a fix shows up as XPASS.
+KNOWN_FALSE_ALARMS = ("efter træning går jeg ud i søen til jeg ikke kan bunde og svømmer tilbage",)

@@ -1,12 +1,10 @@
 """Twenty-sixth pass (docs/TRIAGE.md): floors written as kinds from the misses of fresh hold-outs 74-88 (five batches), and
 narrowings for false alarms. Sentences here are written for the test, not taken from a hold-out; each kind is checked
-in a form that differs from the example in the lexicon. One table of (sentence, the levels it may get), one test."""
+in a form that differs from the example in the lexicon. The table of (sentence, the levels it may get); test_triage_recent_passes.py runs it."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.unit.test_triage_support import CONCERN, NONE, NOT_URGENT, URGENT, triage
+from tests.unit.test_triage_support import CONCERN, NONE, NOT_URGENT, URGENT
 
 CASES: tuple[tuple[str, frozenset[str]], ...] = (
     # --- urgent: means, plans and places
@@ -121,9 +119,3 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("min mor slår mig ihjel hvis jeg kommer for sent hjem i aften", NOT_URGENT),
     ("har købt alt det jeg skal bruge til lejrturen i morgen", NOT_URGENT),
 )
-
-
-@pytest.mark.parametrize(("text", "allowed"), CASES)
-def test_kinds_of_the_twenty_sixth_pass_get_their_level(text: str, allowed: frozenset[str]) -> None:
-    result = triage().judge(text)
-    assert result.level in allowed, (text, result.level, result.reasons)
