@@ -147,4 +147,19 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho124-179", "ho125-044", "ho125-147", "ho125-168", "ho34-082", "ho38-065", "ho40-124"}
     | {"ho54-045", "ho56-040", "ho57-119", "ho79-060", "ho88-077", "ho90-018", "ho94-032"}
     | {"hold13-0166", "hold8-0040", "hold9-0052"}
+    # holdout126-131's writers (measured once on the thirtieth pass's final rule) wrote lines earlier sets hold the same
+    # once normalised: a first-aid course, "to fluer med ét smæk", a mother who "slår mig ihjel", depression vs sadness,
+    # "døde af grin", a Roblox contact who says "mature", ibuprofen after wisdom teeth, a friend's pack of panodil, "så
+    # død efter træning", a school project on suicide, dyed hair, supporting a friend, a car that could hit me, quitting
+    # football, psychologist or psychiatrist, work hours at 15, cutting now with much blood. Measured with them.
+    | {"h23-149", "h27-114", "ho100-089", "ho101-167", "ho104-115", "ho105-080", "ho106-077"}
+    | {"ho107-036", "ho108-142", "ho112-163", "ho113-007", "ho113-069", "ho114-162", "ho118-061"}
+    | {"ho118-141", "ho119-116", "ho119-165", "ho126-030", "ho126-061", "ho126-171", "ho127-012"}
+    | {"ho127-143", "ho128-060", "ho128-067", "ho128-076", "ho128-153", "ho128-166", "ho129-056"}
+    | {"ho129-074", "ho129-080", "ho129-109", "ho129-175", "ho130-092", "ho130-102", "ho130-111"}
+    | {"ho131-004", "ho131-054", "ho131-063", "ho131-081", "ho131-095", "ho131-151", "ho30-001"}
+    | {"ho33-117", "ho33-168", "ho37-113", "ho38-148", "ho44-128", "ho51-074", "ho53-029"}
+    | {"ho56-178", "ho61-046", "ho62-076", "ho64-023", "ho71-177", "ho72-088", "ho72-109"}
+    | {"ho76-137", "ho80-025", "ho81-111", "ho82-070", "ho83-002", "ho88-124", "ho89-018"}
+    | {"ho90-155", "ho91-075", "ho91-162", "ho93-149", "ho95-073", "hold20-0002"}
 )

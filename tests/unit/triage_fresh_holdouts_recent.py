@@ -258,4 +258,24 @@ HOLDOUTS_FROM_57 = {
     "holdout125": FreshHoldout(
         holdout(125), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
     ),
+    # holdout126-131, written by new helpers during the thirtieth pass, kept outside the repository and measured once on
+    # its final rule (ea03d6d's content). None of the six was tuned on.
+    "holdout126": FreshHoldout(
+        holdout(126), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
+    ),
+    "holdout127": FreshHoldout(
+        holdout(127), 180, "recall 1.000 (60/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.96, 2, 3, 0.96
+    ),
+    "holdout128": FreshHoldout(
+        holdout(128), 180, "recall 0.950 (57/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.91, 2, 2, 0.95
+    ),
+    "holdout129": FreshHoldout(
+        holdout(129), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.90, 2, 2, 0.96
+    ),
+    "holdout130": FreshHoldout(
+        holdout(130), 180, "recall 0.967 (58/60), 0 urgent->none, 2 none->urgent, concern 60/60", 0.93, 2, 4, 0.96
+    ),
+    "holdout131": FreshHoldout(
+        holdout(131), 180, "recall 0.967 (58/60), 1 urgent->none, 0 none->urgent, concern 59/60", 0.93, 3, 2, 0.95
+    ),
 }
