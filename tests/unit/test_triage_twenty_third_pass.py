@@ -135,6 +135,8 @@ def test_situations_of_the_twenty_third_pass_are_urgent(text: str) -> None:
         "dad said he is coming home in a bit with pizza",
         "hvis man dør i spillet før jeg gør det, taber vi",
         "det ligner et uheld med maling på væggen, mor bliver sur",
+        # a known false urgent of the head until the thirtieth pass's retrain (it XPASSed there)
+        "my nan is home now, she says shes coming up with tea",
     ],
 )
 def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
@@ -147,7 +149,6 @@ def test_everyday_sentences_near_these_kinds_are_not_urgent(text: str) -> None:
     "text",
     [
         "har lige spist 300 g slik og har ondt i maven",
-        "my nan is home now, she says shes coming up with tea",
         "on my way to the shop, not coming back till dinner",
         "someone broke into our car last night, the window is smashed",
     ],
