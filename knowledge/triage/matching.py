@@ -177,18 +177,11 @@ class Matcher:
         in_questions = frozenset(name for sentence in questions for name, spans in sentence.items() if spans)
         return MatchResult(tuple(hits), tuple(veto_hits), present, in_questions - present)
 
-    def signal_spans(
-        self, text: str, veto_hits: Sequence[VetoHit] = (), questions: bool = False
-    ) -> list[dict[str, list[Span]]]:
-        """Per sentence, the spans of each signal category outside idiom-like vetoes (those that cap at
-        none); other vetoes cap the rule's hit like any lexicon hit. Statements only, or with `questions`
-        the questions only."""
-        return self._sentence_signals(text, veto_hits)[1 if questions else 0]
-
     def _sentence_signals(
         self, text: str, veto_hits: Sequence[VetoHit]
     ) -> tuple[list[dict[str, list[Span]]], list[dict[str, list[Span]]]]:
-        """`signal_spans` for the statements and for the questions, in one pass over the sentences."""
+        """Per sentence, the spans of each signal category outside idiom-like vetoes (those that cap at none); other
+        vetoes cap the rule's hit like any lexicon hit. Statements and questions apart, in one pass over the sentences."""
         statements: list[dict[str, list[Span]]] = []
         questions: list[dict[str, list[Span]]] = []
         idioms = [v.span for v in veto_hits if v.veto.cap == "none"]

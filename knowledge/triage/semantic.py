@@ -46,6 +46,7 @@ Nothing is read at import time; the embedder is loaded once per process, on firs
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Sequence
@@ -214,7 +215,7 @@ class SemanticHead:
         with one_blas_thread():
             probs = self.probabilities(vectors, side)
             sims = vectors @ self.prototypes.T if len(self.prototypes) else np.zeros((len(vectors), 0))
-        urgent, none, concern = self._level_masks()
+        urgent, none, concern = self._level_masks
         out = []
         for row, sim, features in zip(probs, sims, side, strict=True):
             by_level: dict[Level, float] = {level: float(row[i]) for i, level in enumerate(LEVELS)}
@@ -231,14 +232,11 @@ class SemanticHead:
             )
         return out
 
+    @functools.cached_property
     def _level_masks(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
-        """Which prototypes are urgent, none and concern; computed once (heads are loaded from a pickle)."""
-        masks: tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]] | None = self.__dict__.get("_masks")
-        if masks is None:
-            levels = np.array(self.prototype_levels)
-            masks = (levels == "urgent", levels == "none", levels == "concern")
-            self.__dict__["_masks"] = masks
-        return masks
+        """Which prototypes are urgent, none and concern; computed once per loaded head."""
+        levels = np.array(self.prototype_levels)
+        return levels == "urgent", levels == "none", levels == "concern"
 
     def closest(self, verdict: SemanticVerdict, level: Level) -> tuple[str, float]:
         """The kind of the training example of `level` most similar to the judged text, and the cosine."""
