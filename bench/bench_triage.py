@@ -3,7 +3,9 @@
     .venv/bin/python bench/bench_triage.py [--rounds 3] [--json]
 
 * single: `Triage.judge(text)` one message at a time over tests/data/triage_dev.jsonl (how the
-  gateway calls it), wall clock and CPU time of this process;
+  gateway calls it), wall clock and CPU time of this process (CPU time includes the embedding worker thread);
+* early against in line: `judge(text)`, which starts the embedding on a worker thread before the lexicon runs,
+  against `judge_many([text])`, which embeds in line (the baseline), timed in the same run, alternating;
 * with history: the same with three earlier messages, half of them risky (context rules run);
 * batched: `Triage.judge_many()` in batches of 32 and 256, reported per message;
 * train: `Triage.load()` on a cold cache: the classifier, plus the semantic head (embedding every training
@@ -57,6 +59,30 @@ def single(triage: Triage, texts: list[str], rounds: int, history: list[str] | N
     return {"wall": summary(wall), "cpu": summary(cpu)}
 
 
+def paired(triage: Triage, texts: list[str], rounds: int) -> dict[str, Any]:
+    """`judge(text)` (the embedding started early, on the worker thread) against the baseline in the same run:
+    `judge_many([text])`, which embeds in line on the caller's thread as every release before the thirty-first
+    pass did. Each message is timed both ways, in alternating order, so drift on a shared machine hits both."""
+    early: list[float] = []
+    in_line: list[float] = []
+    for round_ in range(rounds):
+        for i, text in enumerate(texts):
+            for way in ("early", "in_line") if (i + round_) % 2 == 0 else ("in_line", "early"):
+                began = time.perf_counter()
+                if way == "early":
+                    triage.judge(text)
+                else:
+                    triage.judge_many([text])
+                (early if way == "early" else in_line).append((time.perf_counter() - began) * 1000)
+    a, b = summary(early), summary(in_line)
+    return {
+        "early": a,
+        "in_line": b,
+        "ratio_p50": round(a["p50_ms"] / b["p50_ms"], 3),
+        "ratio_p95": round(a["p95_ms"] / b["p95_ms"], 3),
+    }
+
+
 def batched(triage: Triage, texts: list[str], rounds: int, size: int) -> dict[str, Any]:
     per_message: list[float] = []
     for _ in range(rounds):
@@ -102,6 +128,7 @@ def measure(rounds: int = 3, texts: list[str] | None = None) -> dict[str, Any]:
     single(triage, texts, 1)  # one unmeasured pass: the word table's pages and the caches are warm
     results["single"] = single(triage, texts, rounds)
     results["single_with_history"] = single(triage, texts, rounds, HISTORY)
+    results["early_against_in_line"] = paired(triage, texts, rounds)
     results["batched"] = [batched(triage, texts, rounds, size) for size in (32, 256)]
     results.update(rss_added())
     results["load_average_after"] = round(os.getloadavg()[0], 2)
@@ -125,6 +152,10 @@ def print_figures(results: dict[str, Any]) -> None:
     print(_row("single (wall)", results["single"]["wall"]))
     print(_row("single (cpu)", results["single"]["cpu"]))
     print(_row("with history (wall)", results["single_with_history"]["wall"]))
+    pair = results["early_against_in_line"]
+    print(_row("early embedding (wall)", pair["early"]))
+    print(_row("in line, baseline (wall)", pair["in_line"]))
+    print(f"early / in line: p50 {pair['ratio_p50']}x, p95 {pair['ratio_p95']}x (same run, alternating order)")
     for row in results["batched"]:
         print(_row(f"batch {row['batch']} per message", row["per_message"]) + f"  {row['messages_per_s']} msg/s")
     print(f"target p95 <= {results['target_p95_ms']} ms: {'met' if results['meets_target'] else 'NOT met'}")

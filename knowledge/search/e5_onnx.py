@@ -26,6 +26,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -101,10 +102,17 @@ class E5Onnx:
         ids: list[int] = self._tokenizer.encode(text).ids
         return ids
 
-    def embed(self, text: str) -> NDArray[np.float32]:
-        words = np.asarray(self._word[np.asarray(self.token_ids(text))], dtype=np.float32)[None]
-        (vector,) = self._session.run(["vector"], {"inputs_embeds": words})
+    def inputs(self, text: str) -> NDArray[np.float32]:
+        """The encoder's input for `text`: its tokens' word-embedding rows, shape (1, tokens, 384)."""
+        return np.asarray(self._word[np.asarray(self.token_ids(text))], dtype=np.float32)[None]
+
+    def run(self, words: NDArray[np.float32], options: Any = None) -> NDArray[np.float32]:
+        """The encoder on `inputs()`; ONNX Runtime releases the GIL while it runs. `options`: `onnxruntime.RunOptions`."""
+        (vector,) = self._session.run(["vector"], {"inputs_embeds": words}, options)
         return np.asarray(vector[0], dtype=np.float32)
+
+    def embed(self, text: str) -> NDArray[np.float32]:
+        return self.run(self.inputs(text))
 
     def embed_many(self, texts: Sequence[str]) -> NDArray[np.float32]:
         if not texts:

@@ -28,6 +28,7 @@ from pathlib import Path
 from knowledge.triage import paths, reviews, semantic
 from knowledge.triage.content import RiskContent, load_content
 from knowledge.triage.conversation import ConversationRules, Earlier
+from knowledge.triage.early_embedding import EarlyEmbedding
 from knowledge.triage.levels import LEVELS, RANK, Level, max_level
 from knowledge.triage.matching import Matcher, MatchResult
 from knowledge.triage.model import Prediction, RiskClassifier, load_or_train
@@ -164,8 +165,16 @@ class Triage:
 
     def judge(self, text: str, history: Sequence[str] = (), on_embedding: EmbeddingSink | None = None) -> TriageResult:
         """Judge `text`; `history` holds the earlier youth messages of the conversation, oldest first.
-        `on_embedding` receives the sentence embedding when the semantic layer computes one."""
-        return self.judge_many([text], [history], on_embedding=on_embedding)[0]
+        `on_embedding` receives the sentence embedding when the semantic layer computes one. The embedding
+        starts first, on a worker thread, while the lexicon runs here (`early_embedding`)."""
+        early = None
+        if self.semantic is not None and len(text.split()) >= semantic.MIN_WORDS:
+            early = self.semantic.start_embedding(text)
+        try:
+            return self.judge_many([text], [history], on_embedding=on_embedding, early=[early])[0]
+        finally:
+            if early is not None:
+                early.discard()  # judged urgent before the head: the run is no longer wanted
 
     def judge_many(
         self,
@@ -173,8 +182,10 @@ class Triage:
         histories: Sequence[Sequence[str]] | None = None,
         use_semantic: bool = True,
         on_embedding: EmbeddingSink | None = None,
+        early: Sequence[EarlyEmbedding | None] = (),
     ) -> list[TriageResult]:
-        """Judge several messages at once (one classifier call); each with its own history."""
+        """Judge several messages at once (one classifier call); each with its own history. `early`: each
+        text's embedding already started (`SemanticLayer.start_embedding`), or None."""
         norms = [self.normaliser(t) for t in texts]
         matches = [self.matcher.match(n) for n in norms]
         predictions = self._predict(norms, matches)
@@ -184,7 +195,7 @@ class Triage:
             for i, t in enumerate(texts)
         ]
         if semantic_on:
-            self._raise_semantic(texts, norms, combined, matches, predictions, on_embedding)
+            self._raise_semantic(texts, norms, combined, matches, predictions, on_embedding, early)
         results = []
         for i, text in enumerate(texts):
             result = combined[i]
@@ -204,6 +215,7 @@ class Triage:
         matches: Sequence[MatchResult],
         predictions: Sequence[Prediction | None],
         on_embedding: EmbeddingSink | None = None,
+        early: Sequence[EarlyEmbedding | None] = (),
     ) -> None:
         """Let the semantic layer raise (never lower) verdicts that are not urgent yet, on its calibrated
         probabilities alone (semantic.raise_level); and mark a message near urgent for the safety question."""
@@ -219,7 +231,8 @@ class Triage:
             for i in asked
         ]
         side = semantic.side_features([matches[i].feature_signals for i in asked], probabilities)
-        verdicts = self.semantic.verdicts([texts[i] for i in asked], side, on_embedding)
+        started = [early[i] for i in asked] if early else []
+        verdicts = self.semantic.verdicts([texts[i] for i in asked], side, on_embedding, started)
         bars = self.semantic.calibration
         for i, verdict in zip(asked, verdicts, strict=True):
             result = results[i]

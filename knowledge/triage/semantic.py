@@ -58,16 +58,18 @@ import numpy as np
 import yaml
 from numpy.typing import NDArray
 
-from knowledge.triage import calibration
+from knowledge.triage import calibration, early_embedding
 from knowledge.triage.cache import load_or_build
 from knowledge.triage.calibration import Calibration
 from knowledge.triage.content import ContentError, Example, RiskContent
+from knowledge.triage.early_embedding import EarlyEmbedding
 from knowledge.triage.levels import LEVELS, RANK, Level, as_level
 from knowledge.triage.linear import Linear, Scaler
 from knowledge.triage.matching import Matcher
 from knowledge.triage.model import RiskClassifier, sklearn_version, training_set
 from knowledge.triage.model import fit as fit_classifier
 from knowledge.triage.sentence_embedding import (
+    EMBEDDER,
     EmbeddingSink,
     embed,
     model_id,
@@ -375,14 +377,26 @@ class SemanticLayer:
     def model_id(self) -> str:
         return model_id(self._embedder)
 
+    def start_embedding(self, text: str) -> EarlyEmbedding | None:
+        """Start `text`'s embedding on the worker thread (`early_embedding`); None when the embedder cannot."""
+        return early_embedding.start(self._embedder or EMBEDDER.get(), prepare(text))
+
     def verdicts(
-        self, texts: Sequence[str], side: NDArray[np.float32], on_embedding: EmbeddingSink | None = None
+        self,
+        texts: Sequence[str],
+        side: NDArray[np.float32],
+        on_embedding: EmbeddingSink | None = None,
+        early: Sequence[EarlyEmbedding | None] = (),
     ) -> list[SemanticVerdict]:
         """Embed and score `texts`. `on_embedding(model id, text as embedded, vector)` is called for each
-        text as soon as it is embedded, before scoring (the gateway hands the vector on to the search)."""
+        text as soon as it is embedded, before scoring (the gateway hands the vector on to the search).
+        `early`, when given, holds each text's embedding started by `start_embedding` (or None)."""
         if not texts:
             return []
-        vectors = embed(texts, self._embedder)
+        if early and all(e is not None for e in early):
+            vectors = np.vstack([e.vector() for e in early if e is not None]).astype(np.float32)
+        else:
+            vectors = embed(texts, self._embedder)
         if on_embedding is not None:
             for text, vector in zip(texts, vectors, strict=True):
                 on_embedding(self.model_id, prepare(text), vector)
