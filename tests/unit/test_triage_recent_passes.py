@@ -9,6 +9,7 @@ import pytest
 
 from tests.unit import (
     triage_cases_thirtieth_pass,
+    triage_cases_thirty_first_pass,
     triage_cases_twenty_eighth_pass,
     triage_cases_twenty_ninth_pass,
     triage_cases_twenty_seventh_pass,
@@ -22,6 +23,7 @@ PASSES = {
     "twenty-eighth": triage_cases_twenty_eighth_pass,
     "twenty-ninth": triage_cases_twenty_ninth_pass,
     "thirtieth": triage_cases_thirtieth_pass,
+    "thirty-first": triage_cases_thirty_first_pass,
 }
 
 

@@ -60,6 +60,8 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("got everything i need for the party, going to do it after school", NOT_URGENT),
     ("min sidste dag på efterskolen er i morgen, tak for alt", NOT_URGENT),
     ("tog to panodil for en time siden og har stadig ondt i hovedet", NOT_URGENT),
+    # a known false alarm until the thirty-first pass's retrain (it XPASSed there)
+    ("kommer ikke hjem i aften, sover hos mormor, sig det til mor", NOT_URGENT),
     ("i need to use the scissors for my art project, where are they?", NOT_URGENT),
     # --- a real act still reaches urgent through a word sense
     ("essay on hamlet done. i want to die tonight", URGENT),
@@ -67,10 +69,7 @@ CASES: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
-# Known false alarms, kept visible: the semantic head reads a sleepover told as "kommer ikke hjem i aften ... sig det til
-# mor" as the farewell kind (p_urgent 0.76, close to the new entry's own example), and a kitchen cut that still bleeds as
-# self-harm happening now (p_urgent 0.96); the lexicon caps both, and everyday rows did not move the head.
-KNOWN_FALSE_ALARMS = (
-    "kommer ikke hjem i aften, sover hos mormor, sig det til mor",
-    "skar mig på en kniv i køkkenet og det bløder stadig",
-)
+# Known false alarm, kept visible: the semantic head reads a kitchen cut that still bleeds as self-harm happening now
+# (p_urgent 0.96); the lexicon caps it, and everyday rows did not move the head. (The sleepover told as "kommer ikke hjem
+# i aften ... sig det til mor" was one too, until the thirty-first pass's retrain: it is in CASES now.)
+KNOWN_FALSE_ALARMS = ("skar mig på en kniv i køkkenet og det bløder stadig",)

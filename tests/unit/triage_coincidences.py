@@ -162,4 +162,17 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho56-178", "ho61-046", "ho62-076", "ho64-023", "ho71-177", "ho72-088", "ho72-109"}
     | {"ho76-137", "ho80-025", "ho81-111", "ho82-070", "ho83-002", "ho88-124", "ho89-018"}
     | {"ho90-155", "ho91-075", "ho91-162", "ho93-149", "ho95-073", "hold20-0002"}
+    # holdout132-141's writers (132-135 measured once on the thirtieth pass's final rule, 136-141 on the thirty-first's)
+    # wrote lines earlier sets hold the same once normalised: maths or chemistry homework "literally killing me", "dør
+    # af grin", a job application, quitting football, sadness vs depression, psychologist or psychiatrist, ibuprofen on
+    # an empty stomach, not waking up "nemmere", a friend's whole pack of panodil, a razor "denne gang", supporting a
+    # friend, a car that could hit me, a pizza to die for, a little brother "jeg kvæler ham". Measured with them.
+    | {"blind-0267", "h27-114", "ho100-089", "ho101-106", "ho101-134", "ho101-167", "ho106-171"}
+    | {"ho107-157", "ho114-162", "ho120-148", "ho124-061", "ho130-092", "ho131-081", "ho132-034"}
+    | {"ho132-112", "ho133-151", "ho134-120", "ho134-132", "ho135-012", "ho135-057", "ho135-091"}
+    | {"ho135-159", "ho136-015", "ho136-101", "ho137-109", "ho137-162", "ho138-018", "ho138-158"}
+    | {"ho139-044", "ho139-054", "ho140-039", "ho141-034", "ho141-069", "ho141-116", "ho31-066"}
+    | {"ho38-148", "ho40-124", "ho47-061", "ho56-078", "ho63-166", "ho65-067", "ho66-109"}
+    | {"ho67-090", "ho68-087", "ho74-104", "ho75-049", "ho76-151", "ho78-128", "ho80-130"}
+    | {"ho83-049", "ho83-069", "ho86-060", "ho90-155", "ho92-137", "hold17-0119"}
 )

@@ -278,4 +278,39 @@ HOLDOUTS_FROM_57 = {
     "holdout131": FreshHoldout(
         holdout(131), 180, "recall 0.967 (58/60), 1 urgent->none, 0 none->urgent, concern 59/60", 0.93, 3, 2, 0.95
     ),
+    # holdout132-135, written by new helpers at the start of the thirty-first pass, kept outside the repository and
+    # measured once on the thirtieth pass's final rule (7fb4fa2); the thirty-first pass's batch was written from their
+    # misses and holdout126-131's.
+    "holdout132": FreshHoldout(
+        holdout(132), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
+    ),
+    "holdout133": FreshHoldout(
+        holdout(133), 180, "recall 0.950 (57/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.91, 2, 2, 0.96
+    ),
+    "holdout134": FreshHoldout(
+        holdout(134), 180, "recall 1.000 (60/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.96, 2, 3, 0.96
+    ),
+    "holdout135": FreshHoldout(
+        holdout(135), 180, "recall 0.917 (55/60), 0 urgent->none, 0 none->urgent, concern 58/60", 0.88, 2, 2, 0.93
+    ),
+    # holdout136-141, written by new helpers at the start of the thirty-first pass, kept outside the repository and
+    # measured once on its final rule. None of the six was tuned on.
+    "holdout136": FreshHoldout(
+        holdout(136), 180, "recall 0.933 (56/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.90, 2, 3, 0.96
+    ),
+    "holdout137": FreshHoldout(
+        holdout(137), 180, "recall 0.967 (58/60), 0 urgent->none, 1 none->urgent, concern 60/60", 0.93, 2, 3, 0.96
+    ),
+    "holdout138": FreshHoldout(
+        holdout(138), 180, "recall 0.933 (56/60), 1 urgent->none, 1 none->urgent, concern 60/60", 0.90, 3, 3, 0.96
+    ),
+    "holdout139": FreshHoldout(
+        holdout(139), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
+    ),
+    "holdout140": FreshHoldout(
+        holdout(140), 180, "recall 0.983 (59/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.95, 2, 2, 0.96
+    ),
+    "holdout141": FreshHoldout(
+        holdout(141), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.90, 2, 2, 0.95
+    ),
 }
