@@ -175,4 +175,12 @@ KNOWN_COINCIDENCES = frozenset(
     | {"ho38-148", "ho40-124", "ho47-061", "ho56-078", "ho63-166", "ho65-067", "ho66-109"}
     | {"ho67-090", "ho68-087", "ho74-104", "ho75-049", "ho76-151", "ho78-128", "ho80-130"}
     | {"ho83-049", "ho83-069", "ho86-060", "ho90-155", "ho92-137", "hold17-0119"}
+    # holdout142-145's writers (measured once on the thirty-first pass's final rule) wrote lines earlier sets hold the
+    # same once normalised: a sprained ankle, not waking up "lettere", volunteering, psychologist or psychiatrist, a job at
+    # 13, quitting football, supporting a friend, "døde af grin", chlamydia from kissing, dizzy after giving blood.
+    | {"h27-021", "h29-042", "ho108-114", "ho114-155", "ho124-042", "ho136-015", "ho142-045"}
+    | {"ho143-012", "ho143-063", "ho144-054", "ho144-073", "ho144-173", "ho145-065", "ho145-098"}
+    | {"ho145-158", "ho145-172", "ho34-082", "ho38-065", "ho49-045", "ho51-138", "ho61-152"}
+    | {"ho63-159", "ho68-087", "ho77-121", "ho78-164", "ho79-060", "ho82-023", "hold13-0166"}
+    | {"hold8-0040"}
 )

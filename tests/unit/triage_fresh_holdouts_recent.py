@@ -313,4 +313,18 @@ HOLDOUTS_FROM_57 = {
     "holdout141": FreshHoldout(
         holdout(141), 180, "recall 0.933 (56/60), 0 urgent->none, 0 none->urgent, concern 59/60", 0.90, 2, 2, 0.95
     ),
+    # holdout142-145, written by new helpers after the thirty-first pass's rule was final, kept outside the repository
+    # and measured once on it. None of the four was tuned on.
+    "holdout142": FreshHoldout(
+        holdout(142), 180, "recall 0.967 (58/60), 1 urgent->none, 1 none->urgent, concern 60/60", 0.93, 3, 3, 0.96
+    ),
+    "holdout143": FreshHoldout(
+        holdout(143), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.93, 2, 2, 0.96
+    ),
+    "holdout144": FreshHoldout(
+        holdout(144), 180, "recall 0.967 (58/60), 0 urgent->none, 0 none->urgent, concern 60/60", 0.93, 2, 2, 0.96
+    ),
+    "holdout145": FreshHoldout(
+        holdout(145), 180, "recall 0.950 (57/60), 1 urgent->none, 1 none->urgent, concern 59/60", 0.91, 3, 3, 0.95
+    ),
 }
