@@ -22,6 +22,7 @@ the head embeds as before. The worker thread is created on first use; nothing ru
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -48,22 +49,11 @@ class EarlyEmbedding:
             self._options.terminate = True
 
 
-class _Worker:
-    """One thread for every early embedding of the process, created on first use."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
-
-    def __call__(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            with self._lock:
-                if self._executor is None:
-                    self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lyt-triage-embed")
-        return self._executor
-
-
-_worker = _Worker()
+@functools.cache
+def _worker() -> ThreadPoolExecutor:
+    """One thread for every early embedding of the process, created on first use (an executor starts its thread
+    on its first `submit`, so a second executor from a race at start-up would hold no thread)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="lyt-triage-embed")
 
 
 def _niceness() -> int:

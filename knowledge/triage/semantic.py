@@ -68,14 +68,7 @@ from knowledge.triage.linear import Linear, Scaler
 from knowledge.triage.matching import Matcher
 from knowledge.triage.model import RiskClassifier, sklearn_version, training_set
 from knowledge.triage.model import fit as fit_classifier
-from knowledge.triage.sentence_embedding import (
-    EMBEDDER,
-    EmbeddingSink,
-    embed,
-    model_id,
-    one_blas_thread,
-    prepare,
-)
+from knowledge.triage.sentence_embedding import EMBEDDER, EmbeddingSink, embed, model_id, one_blas_thread, prepare
 
 SEMANTIC_FORMAT = "lyt-triage-semantic-2"
 SEMANTIC_ENV = "LYT_TRIAGE_SEMANTIC"
@@ -389,14 +382,10 @@ class SemanticLayer:
         early: Sequence[EarlyEmbedding | None] = (),
     ) -> list[SemanticVerdict]:
         """Embed and score `texts`. `on_embedding(model id, text as embedded, vector)` is called for each
-        text as soon as it is embedded, before scoring (the gateway hands the vector on to the search).
-        `early`, when given, holds each text's embedding started by `start_embedding` (or None)."""
+        text as soon as it is embedded, before scoring (the gateway hands the vector on to the search)."""
         if not texts:
             return []
-        if early and all(e is not None for e in early):
-            vectors = np.vstack([e.vector() for e in early if e is not None]).astype(np.float32)
-        else:
-            vectors = embed(texts, self._embedder)
+        vectors = embed(texts, self._embedder, early)
         if on_embedding is not None:
             for text, vector in zip(texts, vectors, strict=True):
                 on_embedding(self.model_id, prepare(text), vector)

@@ -50,9 +50,12 @@ class _EmbedderHolder:
 EMBEDDER = _EmbedderHolder()
 
 
-def embed(texts: Sequence[str], embedder: Any = None) -> NDArray[np.float32]:
+def embed(texts: Sequence[str], embedder: Any = None, early: Sequence[Any] = ()) -> NDArray[np.float32]:
+    """`texts`' unit vectors; `early`, when each text's embedding was started already (`early_embedding`), is used."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
+    if early and all(e is not None for e in early):
+        return np.vstack([e.vector() for e in early]).astype(np.float32)
     model = embedder or EMBEDDER.get()
     vectors: NDArray[np.float32] = np.asarray(model.embed_queries([prepare(t) for t in texts]), dtype=np.float32)
     return vectors
